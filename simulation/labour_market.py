@@ -1,0 +1,286 @@
+"""The monthly labour market: separations, matching to vacancies, informal fallback, earnings.
+
+A stock-flow market (MODEL_NOTES): formal matches end at a monthly rate (plus layoffs by
+employers above their desired headcount); employers post vacancies as sector output grows;
+job seekers (the unemployed, and informal workers searching on the job with lower intensity) meet
+vacancies through a Cobb-Douglas matching function ``M = A S^a V^(1-a)``; who wins a vacancy
+depends on education and training (weighted sampling), so extra skill without extra vacancies
+mostly reorders the queue. Unemployed people who find no wage job fall back on own-account,
+casual or family work, whose earnings are lower and volatile and are shared with everyone else
+crowding into informal work in the sector.
+
+Unemployment and informality therefore emerge from these flows; they are not fixed shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.parameter_set import ParameterSet
+from simulation.population import informal_base_earnings
+from simulation.sampling import top_k_weighted
+from simulation.state import (
+    CASUAL,
+    FORMAL,
+    OWN_ACCOUNT,
+    UNEMPLOYED,
+    UNPAID,
+    EmployerState,
+    WorkerState,
+)
+from simulation.streams import Streams
+
+
+@dataclass(frozen=True)
+class LabourSettings:
+    """Labour-market parameters resolved once per run (scalars and small arrays)."""
+
+    formal_separation_rate: float
+    informal_exit_rate: float
+    fallback_rate: float
+    fallback_rate_needy: float
+    need_threshold: float
+    fallback_shares: np.ndarray
+    informal_search_intensity: float
+    matching_efficiency: float
+    matching_elasticity: float
+    education_weight: np.ndarray
+    urban_weight: float
+    employment_output_elasticity: float
+    demand_shock_sd: float
+    excess_layoff_rate: float
+    formal_wage_by_education: np.ndarray
+    formal_individual_sd: float
+    shock_persistence: float
+    shock_sd: float
+    informal_output_elasticity: float
+    informal_congestion_elasticity: float
+
+    @classmethod
+    def from_params(cls, p: ParameterSet) -> LabourSettings:
+        """Resolve the labour parameters of ``p``."""
+        sd_total = p.value("labour.earnings.formal_wage_dispersion")
+        sd_emp = p.value("labour.employers.wage_premium_sd")
+        return cls(
+            formal_separation_rate=p.value("labour.flows.formal_separation_rate"),
+            informal_exit_rate=p.value("labour.flows.informal_exit_rate"),
+            fallback_rate=p.value("labour.flows.fallback_rate"),
+            fallback_rate_needy=p.value("labour.flows.fallback_rate_needy"),
+            need_threshold=p.value("labour.flows.need_threshold"),
+            fallback_shares=np.asarray(p.value("labour.flows.fallback_status_shares")),
+            informal_search_intensity=p.value("labour.flows.informal_search_intensity"),
+            matching_efficiency=p.value("labour.matching.efficiency"),
+            matching_elasticity=p.value("labour.matching.elasticity"),
+            education_weight=np.asarray(p.value("labour.matching.education_weight")),
+            urban_weight=p.value("labour.matching.urban_weight"),
+            employment_output_elasticity=p.value("labour.employers.employment_output_elasticity"),
+            demand_shock_sd=p.value("labour.employers.demand_shock_sd"),
+            excess_layoff_rate=p.value("labour.employers.excess_layoff_rate"),
+            formal_wage_by_education=np.asarray(
+                p.value("labour.earnings.formal_wage_by_education"), dtype=np.float64),
+            formal_individual_sd=float(np.sqrt(max(sd_total**2 - sd_emp**2, 0.0))),
+            shock_persistence=p.value("labour.earnings.informal_shock_persistence"),
+            shock_sd=p.value("labour.earnings.informal_shock_sd"),
+            informal_output_elasticity=p.value("labour.earnings.informal_output_elasticity"),
+            informal_congestion_elasticity=p.value(
+                "labour.earnings.informal_congestion_elasticity"),
+        )
+
+
+def _set_status(workers: WorkerState, idx: np.ndarray, status: int) -> None:
+    workers.status[idx] = status
+    workers.months_in_status[idx] = 0
+
+
+def separate(workers: WorkerState, employers: EmployerState, layoffs: np.ndarray,
+             s: LabourSettings, u: np.ndarray) -> np.ndarray:
+    """End jobs: base separations, employer layoffs and informal exits into unemployment.
+
+    One uniform per worker decides: a formal employee separates if ``u < rate + layoff share of
+    the employer``; an informal worker if ``u < informal_exit_rate``.
+
+    Returns:
+        Indices of formal employees who lost their job this month (for job-loss insurance).
+    """
+    st = workers.status
+    emp = workers.employer
+    headcount = np.maximum(employers.headcount, 1)
+    layoff_share = layoffs / headcount
+    has_emp = emp >= 0
+    p = np.zeros(workers.n, dtype=np.float32)
+    is_formal = st == FORMAL
+    informal = (st == CASUAL) | (st == OWN_ACCOUNT) | (st == UNPAID)
+    p[informal] = s.informal_exit_rate
+    p[is_formal] = s.formal_separation_rate
+    p[has_emp] += layoff_share[emp[has_emp]].astype(np.float32)
+    leave = np.flatnonzero((is_formal | informal) & (u < p))
+    formal_losers = leave[is_formal[leave]]
+    left_emp = emp[leave]
+    left_emp = left_emp[left_emp >= 0]
+    employers.headcount -= np.bincount(left_emp, minlength=employers.n).astype(np.int32)
+    workers.employer[leave] = -1
+    workers.earnings[leave] = 0.0
+    workers.base_earnings[leave] = 0.0
+    _set_status(workers, leave, UNEMPLOYED)
+    return formal_losers
+
+
+def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray) -> np.ndarray:
+    """Search weight of every worker: intensity x education x residence x exp(skill).
+
+    Non-seekers (formal employees) get 0. ``is_urban`` is the household flag per household.
+    """
+    urban_weight = np.where(is_urban[workers.household], s.urban_weight, 1.0)
+    st = workers.status
+    intensity = np.where(st == UNEMPLOYED, 1.0,
+                         np.where((st == CASUAL) | (st == OWN_ACCOUNT) | (st == UNPAID),
+                                  s.informal_search_intensity, 0.0))
+    return (intensity * s.education_weight[workers.education] * np.exp(workers.skill)
+            * urban_weight)
+
+
+def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
+          streams: Streams, t: int, u_key: np.ndarray, wage_index: float,
+          is_urban: np.ndarray) -> np.ndarray:
+    """Fill formal vacancies from the pool of job seekers.
+
+    Matches ``M = A S^a V^(1-a)`` (at most V), where S is the search-intensity-weighted number of
+    seekers; winners are drawn without replacement with chances proportional to their search
+    weight (education, training), and each fills a vacancy slot drawn at random.
+
+    Returns:
+        Indices of workers hired this month.
+    """
+    weights = seeker_weights(workers, s, is_urban)
+    st = workers.status
+    intensity_sum = float(np.count_nonzero(st == UNEMPLOYED)) + s.informal_search_intensity * float(
+        np.count_nonzero((st == CASUAL) | (st == OWN_ACCOUNT) | (st == UNPAID)))
+    v_total = int(employers.vacancies.sum())
+    if v_total <= 0 or intensity_sum <= 0:
+        return np.empty(0, dtype=np.int64)
+    a = s.matching_elasticity
+    m_exp = s.matching_efficiency * intensity_sum**a * v_total ** (1 - a)
+    rng = streams.generator("matching", t)
+    n_hires = min(v_total, int(np.floor(m_exp + rng.random())))
+    if n_hires <= 0:
+        return np.empty(0, dtype=np.int64)
+    seekers = np.flatnonzero(weights > 0)
+    winners = seekers[top_k_weighted(u_key[seekers], weights[seekers], n_hires)]
+    winners = winners[rng.permutation(len(winners))]
+    slots = np.repeat(np.arange(employers.n), employers.vacancies)
+    chosen = rng.choice(len(slots), size=len(winners), replace=False)
+    new_emp = slots[chosen].astype(np.int32)
+
+    old_emp = workers.employer[winners]
+    old = old_emp[old_emp >= 0]
+    employers.headcount -= np.bincount(old, minlength=employers.n).astype(np.int32)
+    employers.headcount += np.bincount(new_emp, minlength=employers.n).astype(np.int32)
+    employers.vacancies -= np.bincount(new_emp, minlength=employers.n).astype(np.int32)
+
+    z = workers.productivity[winners].astype(np.float64)
+    sd = s.formal_individual_sd
+    base = (s.formal_wage_by_education[workers.education[winners]]
+            * employers.wage_premium[new_emp] * np.exp(sd * z - 0.5 * sd * sd))
+    workers.employer[winners] = new_emp
+    workers.sector[winners] = employers.sector[new_emp]
+    workers.base_earnings[winners] = base.astype(np.float32)
+    workers.shock[winners] = 0.0
+    workers.earnings[winners] = (base * wage_index).astype(np.float32)
+    _set_status(workers, winners, FORMAL)
+    return winners
+
+
+def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
+              streams: Streams, t: int, u: np.ndarray, params: ParameterSet,
+              is_needy: np.ndarray, keep_unemployed: int | None = None) -> np.ndarray:
+    """Move unemployed people who did not find a wage job into informal work.
+
+    Unemployment is a luxury the poor cannot afford: a worker whose household is near poverty
+    (``is_needy``, one flag per household) falls back at ``fallback_rate_needy``, others at
+    ``fallback_rate``. ``u / rate`` then picks casual, own-account or unpaid family work by
+    ``fallback_status_shares``. Casual workers join an informal employer of their sector, chosen
+    by size.
+
+    With ``keep_unemployed`` (the stationary burn-in), exactly the excess over that many
+    unemployed falls back, chosen with chances proportional to the two rates, so the unemployed
+    stock stays put.
+
+    Returns:
+        Indices of workers who took informal work.
+    """
+    unemployed = workers.status == UNEMPLOYED
+    rate = np.where(is_needy[workers.household], s.fallback_rate_needy,
+                    s.fallback_rate).astype(np.float32)
+    rng = streams.generator("fallback", t)
+    if keep_unemployed is None:
+        movers = np.flatnonzero(unemployed & (u < rate))
+        dest_u = u[movers] / np.maximum(rate[movers], 1e-12)  # uniform on [0, 1) given u < rate
+    else:
+        pool = np.flatnonzero(unemployed)
+        excess = len(pool) - keep_unemployed
+        movers = pool[top_k_weighted(u[pool], rate[pool], max(excess, 0))]
+        dest_u = rng.random(len(movers))  # the keys of the chosen are not uniform: draw anew
+    if len(movers) == 0:
+        return movers
+    cum = np.cumsum(s.fallback_shares) / s.fallback_shares.sum()
+    pick = np.searchsorted(cum, dest_u, side="right")
+    new_status = np.array([CASUAL, OWN_ACCOUNT, UNPAID], dtype=np.int8)[np.minimum(pick, 2)]
+    base = informal_base_earnings(params, new_status, workers.sector[movers],
+                                  workers.education[movers],
+                                  workers.productivity[movers].astype(np.float64))
+    casual = new_status == CASUAL
+    if casual.any():
+        informal_emp = np.flatnonzero(~employers.is_formal)
+        sec_of = employers.sector[informal_emp]
+        emp = np.full(len(movers), -1, dtype=np.int32)
+        for sec in range(3):
+            pool = informal_emp[sec_of == sec]
+            who = np.flatnonzero(casual & (workers.sector[movers] == sec))
+            if len(who) and len(pool):
+                w = employers.headcount[pool].astype(np.float64) + 1.0
+                emp[who] = pool[rng.choice(len(pool), size=len(who), p=w / w.sum())]
+        base = np.where(emp >= 0, base * employers.wage_premium[np.maximum(emp, 0)], base)
+        workers.employer[movers] = emp
+        got = emp[emp >= 0]
+        employers.headcount += np.bincount(got, minlength=employers.n).astype(np.int32)
+    workers.base_earnings[movers] = base.astype(np.float32)
+    workers.shock[movers] = 0.0
+    workers.status[movers] = new_status
+    workers.months_in_status[movers] = 0
+    return movers
+
+
+def informal_productivity(sector_output: np.ndarray, informal_now: np.ndarray,
+                          informal_start: np.ndarray, s: LabourSettings) -> np.ndarray:
+    """Real index of informal earnings by sector: output growth, less crowding.
+
+    ``(Y_s,t / Y_s,0)^e * (N_s,t / N_s,0)^(-c)`` with N the paid informal workers in the sector.
+    """
+    crowd = np.maximum(informal_now, 1.0) / np.maximum(informal_start, 1.0)
+    return sector_output**s.informal_output_elasticity * crowd ** (-s.informal_congestion_elasticity)
+
+
+def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
+                    formal_wage_index: float, informal_index: np.ndarray) -> None:
+    """Set this month's earnings: indexed wages for employees, volatile informal earnings.
+
+    Args:
+        workers: Worker arrays (``shock`` and ``earnings`` updated in place).
+        s: Labour settings.
+        z: Standard-normal draw per worker (informal earnings innovation).
+        formal_wage_index: Nominal formal wage index this month (1 at start).
+        informal_index: Nominal informal earnings index by sector (CPI x real productivity).
+    """
+    st = workers.status
+    informal_paid = (st == CASUAL) | (st == OWN_ACCOUNT)
+    rho, sd = s.shock_persistence, s.shock_sd
+    var = sd * sd / max(1.0 - rho * rho, 1e-9)
+    workers.shock[:] = np.where(informal_paid, rho * workers.shock + sd * z, 0.0)
+    informal_pay = (workers.base_earnings * informal_index[workers.sector].astype(np.float32)
+                    * np.exp(workers.shock - np.float32(0.5 * var)))
+    formal_pay = workers.base_earnings * np.float32(formal_wage_index)
+    pay = np.where(st == FORMAL, formal_pay, np.where(informal_paid, informal_pay, 0.0))
+    workers.earnings[:] = pay
+    workers.months_in_status += 1

@@ -1,0 +1,98 @@
+"""The monthly calendar and the exogenous paths: prices, poverty lines, output, population.
+
+:func:`compile_paths` turns the dated parameters into one array per path, indexed by model step
+(step 0 is March 2021), so the model reads ``paths.cpi_rel[t]`` instead of interpolating dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.parameter_set import ParameterSet, month_index, month_label
+
+START_MONTH = month_index("2021-03")
+LATEST_END = month_index("2029-12")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Exogenous monthly paths for steps ``0..n_steps`` (inclusive).
+
+    Attributes:
+        months: Month index of each step.
+        cpi: CPI level (2018 = 100).
+        cpi_rel: CPI relative to step 0.
+        extreme_line: Extreme poverty line (Rp per person per month).
+        national_line: National poverty line (Rp per person per month).
+        gdp_growth_monthly: Real GDP growth in the month (fraction).
+        sector_output: Real output index by sector, shape (3, n_steps + 1), 1 at step 0.
+        sector_growth_monthly: Monthly real growth by sector, shape (3, n_steps + 1).
+        population_rel: Population relative to step 0.
+        gdp_pc_rel: Real GDP per person relative to step 0.
+        formal_wage_index: Nominal index of formal wages (minimum wage and CPI), 1 at step 0.
+    """
+
+    months: np.ndarray
+    cpi: np.ndarray
+    cpi_rel: np.ndarray
+    extreme_line: np.ndarray
+    national_line: np.ndarray
+    gdp_growth_monthly: np.ndarray
+    sector_output: np.ndarray
+    sector_growth_monthly: np.ndarray
+    population_rel: np.ndarray
+    gdp_pc_rel: np.ndarray
+    formal_wage_index: np.ndarray
+
+    @property
+    def n_steps(self) -> int:
+        """Number of monthly steps after the initial month."""
+        return len(self.months) - 1
+
+    def label(self, step: int) -> str:
+        """Return ``YYYY-MM`` of a step."""
+        return month_label(int(self.months[step]))
+
+
+def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
+    """Build the monthly paths from March 2021 to ``end`` (inclusive)."""
+    end_m = month_index(end)
+    months = np.arange(START_MONTH, end_m + 1, dtype=np.int64)
+    cpi = np.asarray(params.monthly("macro.prices.cpi_index", months), dtype=np.float64)
+    cpi_rel = cpi / cpi[0]
+
+    ref = month_index(params.value("poverty.lines.extreme_line_reference_month"))
+    cpi_ref = float(params.monthly("macro.prices.cpi_index", [ref])[0])
+    extreme = params.value("poverty.lines.extreme_line") * cpi / cpi_ref
+
+    nat_param = params["poverty.lines.national_line"]
+    national = np.asarray(nat_param.monthly(months), dtype=np.float64)
+    last = nat_param.values[-1][0]
+    after = months > last
+    if after.any():
+        cpi_last = float(params.monthly("macro.prices.cpi_index", [last])[0])
+        national[after] = nat_param.values[-1][1] * cpi[after] / cpi_last
+
+    annual = np.asarray(params.monthly("macro.output.gdp_growth", months), dtype=np.float64)
+    g = (1.0 + annual) ** (1.0 / 12.0) - 1.0
+    g[0] = 0.0  # step 0 is the initial state
+    mult = np.asarray(params.value("macro.output.sector_growth_multiplier"), dtype=np.float64)
+    sector_g = (1.0 + mult[:, None] * annual[None, :]) ** (1.0 / 12.0) - 1.0
+    sector_g[:, 0] = 0.0
+    sector_output = np.cumprod(1.0 + sector_g, axis=1)
+    gdp_rel = np.cumprod(1.0 + g)
+    pop_growth = params.value("macro.output.population_growth")
+    population_rel = (1.0 + pop_growth) ** (np.arange(len(months)) / 12.0)
+
+    ump = np.asarray(params.monthly("labour.minimum_wage.ump_mean", months), dtype=np.float64)
+    mu = params.value("labour.earnings.formal_minimum_wage_weight")
+    formal_wage_index = (ump / ump[0]) ** mu * cpi_rel ** (1.0 - mu)
+
+    return Paths(
+        months=months, cpi=cpi, cpi_rel=cpi_rel, extreme_line=extreme, national_line=national,
+        gdp_growth_monthly=g, sector_output=sector_output, sector_growth_monthly=sector_g,
+        population_rel=population_rel, gdp_pc_rel=gdp_rel / population_rel,
+        formal_wage_index=formal_wage_index,
+    )

@@ -1,0 +1,178 @@
+"""Poverty and labour indicators computed from the state arrays.
+
+Poverty follows BPS: a person is poor when household consumption per person is below the line.
+FGT measures (Foster, Greer and Thorbecke 1984) are weighted by persons (weight x household size)
+or by households. Rates are fractions in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.state import FORMAL, UNEMPLOYED, HouseholdState, WorkerState
+
+
+def fgt(consumption_pc: np.ndarray, weights: np.ndarray, line: float) -> tuple[float, float, float]:
+    """Return weighted FGT indices (P0, P1, P2) for one poverty line.
+
+    Args:
+        consumption_pc: Per-capita consumption of each unit.
+        weights: Weight of each unit (persons or households).
+        line: Poverty line in the same unit as consumption.
+
+    Examples:
+        >>> import numpy as np
+        >>> fgt(np.array([50., 150.]), np.array([1., 1.]), 100.)
+        (0.5, 0.25, 0.125)
+    """
+    total = float(weights.sum())
+    if total <= 0:
+        return 0.0, 0.0, 0.0
+    gap = np.clip((line - consumption_pc) / line, 0.0, None)
+    poor = gap > 0
+    w_poor = weights[poor]
+    g = gap[poor]
+    return (float(w_poor.sum() / total), float((w_poor * g).sum() / total),
+            float((w_poor * g * g).sum() / total))
+
+
+def gini(values: np.ndarray, weights: np.ndarray) -> float:
+    """Weighted Gini coefficient of ``values`` (e.g. per-capita consumption, person weights).
+
+    Examples:
+        >>> import numpy as np
+        >>> round(gini(np.array([1., 1., 1., 1.]), np.ones(4)), 6)
+        0.0
+        >>> round(gini(np.array([0., 0., 0., 1.]), np.ones(4)), 6)
+        0.75
+    """
+    order = np.argsort(values, kind="stable")
+    v = values[order].astype(np.float64)
+    w = weights[order].astype(np.float64)
+    cw = np.cumsum(w)
+    cvw = np.cumsum(v * w)
+    total_w, total_vw = cw[-1], cvw[-1]
+    if total_vw <= 0:
+        return 0.0
+    # Area under the Lorenz curve by trapezoids over population shares.
+    prev = np.concatenate(([0.0], cvw[:-1]))
+    area = np.sum(w * (prev + cvw)) / (2.0 * total_w * total_vw)
+    return float(1.0 - 2.0 * area)
+
+
+def bottom_share(values: np.ndarray, weights: np.ndarray, share: float = 0.4) -> float:
+    """Share of total ``values`` held by the bottom ``share`` of the weighted population."""
+    order = np.argsort(values, kind="stable")
+    v = values[order].astype(np.float64)
+    w = weights[order].astype(np.float64)
+    cw = np.cumsum(w) / w.sum()
+    k = np.searchsorted(cw, share)
+    part = (v[:k] * w[:k]).sum()
+    if k < len(v):  # the unit straddling the cut counts in part
+        frac = (share - (cw[k - 1] if k else 0.0)) / (w[k] / w.sum())
+        part += frac * v[k] * w[k]
+    return float(part / (v * w).sum())
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Metadata of an output column (starsim's ``Result``: name, label, unit)."""
+
+    name: str
+    label: str
+    unit: str
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("extreme_poverty_rate", "Extreme poverty (P0, persons)", "fraction of persons"),
+    Indicator("extreme_poor_persons", "Extremely poor persons", "persons"),
+    Indicator("poverty_rate", "National poverty (P0, persons)", "fraction of persons"),
+    Indicator("poor_persons", "Poor persons", "persons"),
+    Indicator("extreme_poverty_gap", "Extreme poverty gap (P1, persons)", "index 0-1"),
+    Indicator("extreme_poverty_severity", "Extreme poverty severity (P2, persons)", "index 0-1"),
+    Indicator("poverty_gap", "National poverty gap (P1, persons)", "index 0-1"),
+    Indicator("poverty_severity", "National poverty severity (P2, persons)", "index 0-1"),
+    Indicator("extreme_poverty_rate_households", "Extreme poverty (P0, households)",
+              "fraction of households"),
+    Indicator("extreme_poverty_gap_households", "Extreme poverty gap (P1, households)", "index"),
+    Indicator("extreme_poverty_severity_households", "Extreme poverty severity (P2, households)",
+              "index"),
+    Indicator("poverty_rate_households", "National poverty (P0, households)",
+              "fraction of households"),
+    Indicator("poverty_gap_households", "National poverty gap (P1, households)", "index"),
+    Indicator("poverty_severity_households", "National poverty severity (P2, households)",
+              "index"),
+    Indicator("unemployment_rate", "Open unemployment rate (TPT)", "fraction of labour force"),
+    Indicator("informality_rate", "Informal share of employment", "fraction of employed"),
+    Indicator("gini", "Gini of per-capita consumption", "index 0-1"),
+    Indicator("mean_consumption_pc", "Mean per-capita consumption", "Rp per person per month"),
+    Indicator("extreme_line", "Extreme poverty line", "Rp per person per month"),
+    Indicator("national_line", "National poverty line", "Rp per person per month"),
+    Indicator("poor_entry_share", "Poor now who were not poor 12 months earlier",
+              "fraction of poor persons"),
+    Indicator("poor_exit_share", "Poor 12 months earlier who are not poor now",
+              "fraction of those poor then"),
+    Indicator("population", "Population", "persons"),
+)
+INDICATOR_NAMES = tuple(i.name for i in INDICATORS)
+
+
+def poverty_indicators(hh: HouseholdState, extreme_line: float, national_line: float,
+                       population_scale: float = 1.0, step: int = 0) -> dict[str, float]:
+    """Return the poverty indicators of one month for both lines, persons and households."""
+    c_pc = hh.consumption / hh.size
+    w_hh = hh.weight * population_scale
+    w_p = w_hh * hh.size
+    total_persons = float(w_p.sum())
+    e0, e1, e2 = fgt(c_pc, w_p, extreme_line)
+    n0, n1, n2 = fgt(c_pc, w_p, national_line)
+    he0, he1, he2 = fgt(c_pc, w_hh, extreme_line)
+    hn0, hn1, hn2 = fgt(c_pc, w_hh, national_line)
+    out = {
+        "extreme_poverty_rate": e0, "extreme_poor_persons": e0 * total_persons,
+        "poverty_rate": n0, "poor_persons": n0 * total_persons,
+        "extreme_poverty_gap": e1, "extreme_poverty_severity": e2,
+        "poverty_gap": n1, "poverty_severity": n2,
+        "extreme_poverty_rate_households": he0, "extreme_poverty_gap_households": he1,
+        "extreme_poverty_severity_households": he2,
+        "poverty_rate_households": hn0, "poverty_gap_households": hn1,
+        "poverty_severity_households": hn2,
+        "gini": gini(c_pc, w_p),
+        "mean_consumption_pc": float((c_pc * w_p).sum() / total_persons),
+        "extreme_line": float(extreme_line), "national_line": float(national_line),
+        "population": total_persons,
+    }
+    out.update(poverty_flows(hh, w_p, step))
+    return out
+
+
+def poverty_flows(hh: HouseholdState, w_p: np.ndarray, step: int) -> dict[str, float]:
+    """Entry into and exit from poverty over the last 12 months (national line, persons).
+
+    Uses bit 0 (now) and bit 12 (twelve months ago) of ``poor_history``; NaN before step 12.
+    """
+    if step < 12:
+        return {"poor_entry_share": float("nan"), "poor_exit_share": float("nan")}
+    now = (hh.poor_history & 1).astype(bool)
+    then = (hh.poor_history >> 12 & 1).astype(bool)
+    w_now = w_p[now].sum()
+    w_then = w_p[then].sum()
+    entry = w_p[now & ~then].sum() / w_now if w_now > 0 else float("nan")
+    exit_ = w_p[then & ~now].sum() / w_then if w_then > 0 else float("nan")
+    return {"poor_entry_share": float(entry), "poor_exit_share": float(exit_)}
+
+
+def labour_indicators(workers: WorkerState, hh_weight: np.ndarray) -> dict[str, float]:
+    """Return the unemployment rate (of the labour force) and informality (of the employed)."""
+    w = hh_weight[workers.household]
+    unemployed = workers.status == UNEMPLOYED
+    lf = float(w.sum())
+    emp_w = w[~unemployed]
+    employed = float(emp_w.sum())
+    formal = float(w[workers.status == FORMAL].sum())
+    return {
+        "unemployment_rate": float(w[unemployed].sum() / lf) if lf > 0 else 0.0,
+        "informality_rate": (employed - formal) / employed if employed > 0 else 0.0,
+    }

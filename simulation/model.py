@@ -1,0 +1,244 @@
+"""PovertyModel: a Mesa model of Indonesian households and employers, month by month.
+
+The model replicates, from March 2021, the published path of extreme poverty (BPS, revised
+US$1.90 series), national poverty and the Sakernas labour market, as the outcome of households'
+and employers' rules rather than of fitted trends. Households and workers are vectorised arrays
+(:mod:`simulation.state`); employers are Mesa agents over their own arrays
+(:mod:`simulation.employers`); the model is a thin orchestrator whose :meth:`PovertyModel.step`
+reads as the month's calendar.
+
+Randomness: one root :class:`numpy.random.SeedSequence` per replication. Mesa's ``self.rng`` is
+seeded from it; the stages draw from per-stage, per-month streams derived from the same root
+(:mod:`simulation.streams`) so that scenarios sharing a seed share their random numbers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import mesa
+import numpy as np
+
+from simulation import households as hh_rules
+from simulation import labour_market as lm
+from simulation.employers import Employer, plan_labour_demand
+from simulation.households import ConsumptionSettings
+from simulation.macro import compile_paths
+from simulation.measures import INDICATOR_NAMES, labour_indicators, poverty_indicators
+from simulation.parameter_set import ParameterSet, baseline_parameters
+from simulation.population import build_population
+from simulation.state import CASUAL, OWN_ACCOUNT
+from simulation.streams import Streams
+
+
+_BURN_IN_DRAW_OFFSET = 1_000_000  # stream months of the burn-in, apart from the run's months
+
+
+class Recorder:
+    """Monthly indicators in a preallocated array (one row per step), picklable and tidy.
+
+    Attributes:
+        names: Indicator names (columns).
+        dates: ``YYYY-MM`` of each row.
+        values: Array of shape (steps + 1, indicators).
+    """
+
+    def __init__(self, names: tuple[str, ...], dates: list[str]):
+        self.names = names
+        self.dates = dates
+        self.values = np.full((len(dates), len(names)), np.nan)
+        self._col = {n: i for i, n in enumerate(names)}
+
+    def record(self, step: int, indicators: dict[str, float]) -> None:
+        """Store the indicators of ``step``."""
+        row = self.values[step]
+        for k, v in indicators.items():
+            row[self._col[k]] = v
+
+    def as_dict(self) -> dict[str, np.ndarray | list[str]]:
+        """Return ``{"date": [...], indicator: array, ...}``."""
+        out: dict[str, np.ndarray | list[str]] = {"date": list(self.dates)}
+        for i, n in enumerate(self.names):
+            out[n] = self.values[:, i].copy()
+        return out
+
+
+class PovertyModel(mesa.Model):
+    """Households and employers in Indonesia from March 2021, one step per month.
+
+    Args:
+        params: Resolved parameters (default: the package baseline).
+        n_households: Number of sample households (weights scale them to the population).
+        seed: Root seed (int or SeedSequence) of the replication.
+        end: Last month simulated, ``YYYY-MM`` (March 2021 is step 0).
+
+    Attributes:
+        households: Household arrays.
+        workers: Worker arrays (one slot per labour-force member).
+        employer_state: Employer arrays, viewed by the :class:`Employer` agents.
+        paths: Exogenous monthly paths (prices, lines, output).
+        recorder: Monthly indicators.
+        t: Current step (0 = March 2021).
+    """
+
+    def __init__(self, params: ParameterSet | None = None, n_households: int = 100_000,
+                 seed: int | np.random.SeedSequence = 0, end: str = "2024-12"):
+        self.streams = Streams(seed)
+        self._stationary = False
+        super().__init__(rng=self.streams.generator("mesa", 0))
+        self.params = params if params is not None else baseline_parameters()
+        self.paths = compile_paths(self.params, end)
+        self.labour = lm.LabourSettings.from_params(self.params)
+        self.consumption_rules = ConsumptionSettings.from_params(self.params)
+        self.households, self.workers, self.employer_state = build_population(
+            self.params, n_households, self.streams, self.paths)
+        Employer.create_agents(self, self.employer_state.n, row=np.arange(self.employer_state.n))
+        self._informal_start = self._informal_by_sector()
+        self.t = 0
+        self._draw_t = 0
+        self.burn_in(int(self.params.value("population.welfare.burn_in_months")))
+        self.recorder = Recorder(INDICATOR_NAMES,
+                                 [self.paths.label(i) for i in range(self.paths.n_steps + 1)])
+        self.collect()
+
+    # ------------------------------------------------------------------ the month's calendar
+    def step(self) -> None:
+        """Advance one month: demand -> separations -> matching -> fallback -> earnings ->
+        income -> consumption -> measurement."""
+        if self.t >= self.paths.n_steps:
+            raise RuntimeError(f"the run ends in {self.paths.label(self.paths.n_steps)}")
+        self.t += 1
+        self._draw_t = self.t
+        self._month()
+        self.collect()
+
+    def _month(self) -> None:
+        layoffs = self.plan_labour_demand()
+        self.separate_workers(layoffs)
+        self.match_job_seekers()
+        self.fall_back_on_informal_work()
+        self.update_earnings()
+        self.receive_income()
+        self.consume()
+
+    def burn_in(self, months: int) -> None:
+        """Simulate ``months`` of stationary history before March 2021.
+
+        Prices, output and poverty lines stay at their March-2021 values, and the unemployed
+        count is held at its published level (the fallback stage moves exactly the excess into
+        informal work), so the labour stocks stay at the Sakernas figures while spells, job
+        reallocation across households, earnings shocks and savings buffers reach their long-run
+        mix. The initial consumption distribution's parameters are fitted so that the state
+        *after* this burn-in matches the published March-2021 figures
+        (``calibration/fit_initial_state.py``): the first recorded month is the model's own
+        stationary state, not a snapshot that would spread out as soon as the model runs.
+        """
+        self._stationary = True
+        self._unemployed_target = int(np.count_nonzero(self.workers.status == lm.UNEMPLOYED))
+        for k in range(months):
+            self._draw_t = _BURN_IN_DRAW_OFFSET + k
+            self._month()
+            hh_rules.record_poverty_history(self.households, self.paths.extreme_line[0],
+                                            self.paths.national_line[0])
+        self._stationary = False
+        self._draw_t = 0
+        self._informal_start = self._informal_by_sector()  # crowding is measured from here
+
+    # ------------------------------------------------------------------ stages
+    def plan_labour_demand(self) -> np.ndarray:
+        """Employers move desired headcount with sector output, post vacancies, plan layoffs."""
+        e = self.employer_state
+        g = self.streams.generator("demand", self._draw_t)
+        shock = g.standard_normal(e.n)
+        u_round = g.random(e.n)
+        growth = 0.0 * self.paths.sector_growth_monthly[:, 0] if self._stationary else (
+            self.paths.sector_growth_monthly[:, self.t])
+        return plan_labour_demand(
+            e, growth, self.labour.employment_output_elasticity,
+            shock, self.labour.demand_shock_sd, self.labour.excess_layoff_rate, u_round)
+
+    def separate_workers(self, layoffs: np.ndarray) -> np.ndarray:
+        """Jobs end (separations, layoffs, informal exits); returns formal job losers."""
+        u = self.streams.uniform("separation", self._draw_t, self.workers.n)
+        return lm.separate(self.workers, self.employer_state, layoffs, self.labour, u)
+
+    def match_job_seekers(self) -> np.ndarray:
+        """Job seekers fill formal vacancies; returns the hired workers."""
+        u = self.streams.uniform("search", self._draw_t, self.workers.n)
+        return lm.match(self.workers, self.employer_state, self.labour, self.streams,
+                        self._draw_t, u, self.wage_index(), self.households.is_urban)
+
+    def fall_back_on_informal_work(self) -> np.ndarray:
+        """Unemployed people who found no wage job take informal work; returns them."""
+        u = self.streams.uniform("fallback_draw", self._draw_t, self.workers.n)
+        target = self._unemployed_target if self._stationary else None
+        hh = self.households
+        needy = hh.consumption < (self.labour.need_threshold * self.paths.national_line[self.t]
+                                  * hh.size)
+        return lm.fall_back(self.workers, self.employer_state, self.labour, self.streams,
+                            self._draw_t, u, self.params, needy, keep_unemployed=target)
+
+    def update_earnings(self) -> None:
+        """Index wages; draw this month's informal earnings."""
+        z = self.streams.normal("earnings", self._draw_t, self.workers.n)
+        now = self._informal_start if self._stationary else self._informal_by_sector()
+        real = lm.informal_productivity(self.paths.sector_output[:, self.t], now,
+                                        self._informal_start, self.labour)
+        lm.update_earnings(self.workers, self.labour, z, self.wage_index(),
+                           real * self.paths.cpi_rel[self.t])
+
+    def receive_income(self) -> None:
+        """Households add up earnings, other income and transfers."""
+        c = self.consumption_rules
+        other = self.paths.cpi_rel[self.t] * self.paths.gdp_pc_rel[self.t] ** (
+            c.other_income_growth_elasticity)
+        hh_rules.receive_income(self.households, self.workers, other)
+
+    def consume(self) -> None:
+        """Households consume by the buffer-stock rule."""
+        hh_rules.consume(self.households, self.consumption_rules)
+
+    def collect(self) -> None:
+        """Measure poverty and the labour market for the current month."""
+        hh = self.households
+        ext, nat = self.paths.extreme_line[self.t], self.paths.national_line[self.t]
+        hh_rules.record_poverty_history(hh, ext, nat)
+        ind = poverty_indicators(hh, ext, nat, self.paths.population_rel[self.t], self.t)
+        ind.update(labour_indicators(self.workers, hh.weight))
+        self.recorder.record(self.t, ind)
+
+    # ------------------------------------------------------------------ helpers
+    def wage_index(self) -> float:
+        """Nominal formal wage index this month (1 in March 2021)."""
+        return float(self.paths.formal_wage_index[self.t])
+
+    def _informal_by_sector(self) -> np.ndarray:
+        st = self.workers.status
+        paid = (st == CASUAL) | (st == OWN_ACCOUNT)
+        return np.bincount(self.workers.sector[paid], minlength=3).astype(np.float64)
+
+    def run(self, progress: Callable[[int], None] | None = None) -> dict:
+        """Step to the end of the run and return the recorded indicators."""
+        while self.t < self.paths.n_steps:
+            self.step()
+            if progress is not None:
+                progress(1)
+        return self.recorder.as_dict()
+
+
+def run_model(params: ParameterSet, n_households: int, seed: int | np.random.SeedSequence,
+              end: str = "2024-12", progress: Callable[[int], None] | None = None) -> dict:
+    """Build and run one replication; return its monthly indicators and timings.
+
+    This is the pure seam for batch work (EMA Workbench's ``run_scenario``): arguments and
+    result are plain picklable objects, so it runs unchanged in a process pool or on Dask.
+    """
+    t0 = time.perf_counter()
+    model = PovertyModel(params, n_households=n_households, seed=seed, end=end)
+    t1 = time.perf_counter()
+    out = model.run(progress)
+    out["_seconds_build"] = t1 - t0
+    out["_seconds_run"] = time.perf_counter() - t1
+    out["_n_workers"] = model.workers.n
+    return out

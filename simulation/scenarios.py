@@ -1,0 +1,153 @@
+"""Scenarios: a named set of parameter changes applied to the baseline, read from YAML.
+
+A scenario file overrides baseline parameters by dotted path, as PolicyEngine's
+``Scenario(parameter_changes={...})`` does; the baseline is never modified (the changes go
+through :meth:`simulation.parameter_set.ParameterSet.with_changes`, which returns a new set)::
+
+    name: minimum_wage_up     # optional; defaults to the file name without .yaml
+    description: One or two sentences saying what the scenario is.
+    parameters:               # optional: dotted path -> value, or {YYYY-MM: value} from a date
+      labour.matching.efficiency: 0.2
+      labour.minimum_wage.ump_mean:
+        2024-01: 3200000
+
+Every mistake raises :class:`simulation.errors.InputError` naming the scenario file and the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from simulation.errors import InputError
+from simulation.parameter_set import ParameterSet, baseline_parameters, read_yaml
+
+# A name goes into output folder names and the ``scenario`` column, so keep it path-safe.
+_NAME_RE = re.compile(r"^\w[\w.-]{0,63}$")
+_NAME_EXPECTED = "a name of up to 64 letters, digits, '_', '-' or '.' (starting with a letter or digit)"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named, described set of parameter changes and the parameters they resolve to.
+
+    Args:
+        name: Short name used in output tables and folder names.
+        description: What the scenario is, in a sentence or two.
+        path: The scenario file, or None for a scenario built in code.
+        changes: The parameter changes applied to the baseline (dotted path -> value or
+            ``{YYYY-MM: value}``), read-only.
+        params: The fully resolved parameters.
+
+    Examples:
+        >>> s = Scenario.from_changes("faster_matching", {"labour.matching.efficiency": 0.2})
+        >>> s.params.value("labour.matching.efficiency")
+        0.2
+    """
+
+    name: str
+    description: str
+    path: Path | None
+    changes: Mapping[str, Any] = field(hash=False)
+    params: ParameterSet = field(hash=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "changes", MappingProxyType(copy.deepcopy(dict(self.changes))))
+
+    def __reduce__(self):  # MappingProxyType does not pickle; rebuild from a plain dict
+        return (Scenario, (self.name, self.description, self.path, dict(self.changes),
+                           self.params))
+
+    @property
+    def file(self) -> str:
+        """The scenario file as a string (``<code>`` for a scenario built in code)."""
+        return str(self.path) if self.path is not None else "<code>"
+
+    @classmethod
+    def from_changes(cls, name: str, changes: Mapping[str, Any], description: str = "",
+                     base: ParameterSet | None = None) -> Scenario:
+        """Build a scenario in code: ``base`` (default: the baseline) with ``changes`` applied.
+
+        Raises:
+            InputError: for a bad name, an unknown parameter path, a wrong type or a value out
+                of range (the file is given as ``<scenario NAME>``).
+        """
+        source = f"<scenario {name}>"
+        name = _check_name(name, source)
+        if not isinstance(changes, Mapping):
+            raise InputError(source, "parameters", "a mapping of parameter paths to values",
+                             changes)
+        base = base if base is not None else baseline_parameters()
+        params = base.with_changes(changes, source=source)
+        return cls(name=name, description=description, path=None, changes=dict(changes),
+                   params=params)
+
+
+# --------------------------------------------------------------------------------------------
+# Top-level keys of a scenario file. Each key has a checker ``(value, file) -> value``; to add a
+# key (a later issue adds ``policies:``), add a checker here and use its value in load_scenario.
+# --------------------------------------------------------------------------------------------
+def _check_name(value: Any, file: str) -> str:
+    if not isinstance(value, str) or not _NAME_RE.match(value):
+        raise InputError(file, "name", _NAME_EXPECTED, value)
+    return value
+
+
+def _check_description(value: Any, file: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(file, "description", "a non-empty string saying what the scenario is",
+                         value)
+    return value.strip()
+
+
+def _check_parameters(value: Any, file: str) -> dict[str, Any]:
+    if value is None:  # "parameters:" with nothing under it
+        return {}
+    if not isinstance(value, Mapping):
+        raise InputError(file, "parameters",
+                         "a mapping of dotted parameter paths to values or {YYYY-MM: value}",
+                         value)
+    return dict(value)
+
+
+_KEYS: dict[str, Callable[[Any, str], Any]] = {
+    "name": _check_name,
+    "description": _check_description,
+    "parameters": _check_parameters,
+}
+_REQUIRED = ("description",)
+
+
+def load_scenario(path: Path | str, base: ParameterSet | None = None) -> Scenario:
+    """Read a scenario file and resolve its parameters against ``base`` (default: baseline).
+
+    Raises:
+        InputError: naming the file and key for a missing or malformed file, an unknown or
+            missing top-level key, an unknown parameter path, a wrong type or a value out of
+            range.
+    """
+    path = Path(path)
+    file = str(path)
+    data = read_yaml(path)
+    if not isinstance(data, Mapping):
+        raise InputError(file, "<file>", f"a mapping with keys {', '.join(_KEYS)}", data)
+    for key in data:
+        if key not in _KEYS:
+            raise InputError(file, str(key), f"one of the keys {', '.join(_KEYS)}")
+    for key in _REQUIRED:
+        if key not in data:
+            raise InputError(file, key, "this key to be present")
+    checked = {key: check(data[key], file) for key, check in _KEYS.items() if key in data}
+    name = checked.get("name", path.stem)
+    if "name" not in data:
+        name = _check_name(name, f"{file} (file name)")
+    changes = checked.get("parameters", {})
+    base = base if base is not None else baseline_parameters()
+    params = base.with_changes(changes, source=file)
+    return Scenario(name=name, description=checked["description"], path=path, changes=changes,
+                    params=params)
