@@ -1,4 +1,4 @@
-"""Copy the published figures the model uses from the team's shared data into calibration/targets.csv.
+"""Copy the published figures the model uses from the shared data into calibration/targets.csv.
 
 Run from the repository root with the shared data folder beside it:
 
@@ -52,4 +52,5 @@ def main(src: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(ROOT.parent / "shared/data/indonesia_targets.csv"))
+    default = ROOT.parent / "shared/data/indonesia_targets.csv"
+    main(sys.argv[1] if len(sys.argv) > 1 else str(default))

@@ -4,8 +4,16 @@ Each month (all households at once):
 
 * labour income is the sum of members' earnings; other income (imputed rent, home production,
   remittances) is indexed to prices and, with an elasticity, to real GDP per person;
-* disposable income ``Y = kappa * (labour + other + transfers)``; ``kappa`` < 1 only for
-  households that earned more than they consumed at the start (the rest is long-term saving);
+* informal risk sharing (family, neighbours, village networks) pays a share ``theta`` of the
+  gap between the household's expected labour income ``E`` and what its members earned (and
+  takes the same share of any excess), so idiosyncratic shocks reach consumption only in part;
+  ``E`` adapts slowly, so lasting changes (a new job, a lost one that is not regained) pass
+  through in the end;
+* gross income ``G = labour + theta (E - labour) + other + transfers``; disposable income ``Y = G (1 - s)`` with a
+  long-term saving share ``s = (1 - kappa) min(1, G / G_ref)``: ``kappa`` < 1 only for
+  households that earned more than they consumed at the start, and their saving share shrinks as
+  income falls below its reference, so a household that loses its earnings stops saving before
+  it cuts consumption;
 * permanent income ``P = (1 - w) P + w Y`` (exponential smoothing);
 * desired consumption ``C* = P + g * (S - b * P)``: consume permanent income and move the liquid
   buffer ``S`` towards its target of ``b`` months (``b`` is near zero for the poor, so shocks pass
@@ -32,6 +40,8 @@ class ConsumptionSettings:
     """Consumption-rule parameters resolved once per run."""
 
     permanent_income_weight: float
+    risk_sharing_share: float
+    expectation_adjustment_rate: float
     buffer_drawdown_rate: float
     borrowing_limit_months: float
     other_income_growth_elasticity: float
@@ -41,6 +51,9 @@ class ConsumptionSettings:
         """Resolve the consumption parameters of ``p``."""
         return cls(
             permanent_income_weight=p.value("households.consumption.permanent_income_weight"),
+            risk_sharing_share=p.value("households.consumption.risk_sharing_share"),
+            expectation_adjustment_rate=p.value(
+                "households.consumption.expectation_adjustment_rate"),
             buffer_drawdown_rate=p.value("households.consumption.buffer_drawdown_rate"),
             borrowing_limit_months=p.value("households.consumption.borrowing_limit_months"),
             other_income_growth_elasticity=p.value(
@@ -48,12 +61,29 @@ class ConsumptionSettings:
         )
 
 
-def receive_income(hh: HouseholdState, workers: WorkerState, other_index: float) -> None:
-    """Sum members' earnings and add other income and transfers into disposable income."""
+def receive_income(hh: HouseholdState, workers: WorkerState, other_index: float,
+                   s: ConsumptionSettings, growth: float = 1.0) -> None:
+    """Sum members' earnings, share risk, add other income and transfers.
+
+    Args:
+        hh: Household arrays (updated in place).
+        workers: Worker arrays.
+        other_index: Nominal index of other income (1 in March 2021).
+        s: Consumption settings (risk sharing and expectation adjustment).
+        growth: Nominal growth factor of incomes this month, applied to expectations.
+    """
     hh.labour_income[:] = np.bincount(workers.household, weights=workers.earnings,
                                       minlength=hh.n)
-    gross = hh.labour_income + hh.other_income * np.float32(other_index) + hh.transfers
-    hh.income[:] = hh.kappa * gross
+    lam = np.float32(s.expectation_adjustment_rate)
+    hh.expected_labour *= np.float32(growth)
+    hh.expected_labour += lam * (hh.labour_income - hh.expected_labour)
+    shared = np.float32(s.risk_sharing_share) * (hh.expected_labour - hh.labour_income)
+    idx = np.float32(other_index)
+    gross = np.maximum(hh.labour_income + shared + hh.other_income * idx + hh.transfers, 0.0)
+    ref = hh.reference_income * idx
+    saving_share = (np.float32(1.0) - hh.kappa) * np.minimum(np.float32(1.0),
+                                                             gross / np.maximum(ref, 1.0))
+    hh.income[:] = gross * (np.float32(1.0) - saving_share)
 
 
 def consume(hh: HouseholdState, s: ConsumptionSettings) -> None:

@@ -143,7 +143,7 @@ def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray
 
 def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
           streams: Streams, t: int, u_key: np.ndarray, wage_index: float,
-          is_urban: np.ndarray) -> np.ndarray:
+          is_urban: np.ndarray, stats: dict | None = None) -> np.ndarray:
     """Fill formal vacancies from the pool of job seekers.
 
     Matches ``M = A S^a V^(1-a)`` (at most V), where S is the search-intensity-weighted number of
@@ -153,6 +153,7 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     Returns:
         Indices of workers hired this month.
     """
+    stats = {} if stats is None else stats
     weights = seeker_weights(workers, s, is_urban)
     st = workers.status
     intensity_sum = float(np.count_nonzero(st == UNEMPLOYED)) + s.informal_search_intensity * float(
@@ -167,6 +168,7 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     if n_hires <= 0:
         return np.empty(0, dtype=np.int64)
     seekers = np.flatnonzero(weights > 0)
+    stats["hires_per_weight"] = n_hires / max(float(weights[seekers].sum()), 1e-12)
     winners = seekers[top_k_weighted(u_key[seekers], weights[seekers], n_hires)]
     winners = winners[rng.permutation(len(winners))]
     slots = np.repeat(np.arange(employers.n), employers.vacancies)
@@ -200,8 +202,9 @@ def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     Unemployment is a luxury the poor cannot afford: a worker whose household is near poverty
     (``is_needy``, one flag per household) falls back at ``fallback_rate_needy``, others at
     ``fallback_rate``. ``u / rate`` then picks casual, own-account or unpaid family work by
-    ``fallback_status_shares``. Casual workers join an informal employer of their sector, chosen
-    by size.
+    ``fallback_status_shares``; unpaid family work needs a family business (an own-account
+    member), and movers in such households take it more often so the unpaid share of the inflow
+    stays as configured. Casual workers join an informal employer of their sector, by size.
 
     With ``keep_unemployed`` (the stationary burn-in), exactly the excess over that many
     unemployed falls back, chosen with chances proportional to the two rates, so the unemployed
@@ -224,9 +227,21 @@ def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
         dest_u = rng.random(len(movers))  # the keys of the chosen are not uniform: draw anew
     if len(movers) == 0:
         return movers
-    cum = np.cumsum(s.fallback_shares) / s.fallback_shares.sum()
-    pick = np.searchsorted(cum, dest_u, side="right")
-    new_status = np.array([CASUAL, OWN_ACCOUNT, UNPAID], dtype=np.int8)[np.minimum(pick, 2)]
+    # Unpaid family work needs a family business (an own-account member). Movers in households
+    # with one take it more often, so that the unpaid share of the inflow stays as configured.
+    shares = s.fallback_shares / s.fallback_shares.sum()
+    has_business = (np.bincount(workers.household[workers.status == OWN_ACCOUNT],
+                                minlength=len(is_needy)) > 0)[workers.household[movers]]
+    beta = max(float(has_business.mean()), 1e-9)
+    p_unpaid = np.where(has_business, min(1.0, shares[2] / beta), 0.0)
+    p_casual = (1.0 - p_unpaid) * shares[0] / (shares[0] + shares[1])
+    new_status = np.where(dest_u < p_casual, CASUAL,
+                          np.where(dest_u < p_casual + p_unpaid, UNPAID, OWN_ACCOUNT)).astype(np.int8)
+    # Informal work is found where it is: the sector follows the status's sector mix.
+    mix = np.asarray(params.value("population.labour_force.sector_shares_by_status")).reshape(4, 3)
+    sec_u = rng.random(len(movers))
+    cum_mix = np.cumsum(mix, axis=1) / mix.sum(axis=1, keepdims=True)
+    workers.sector[movers] = (sec_u[:, None] >= cum_mix[new_status]).sum(axis=1).clip(0, 2)
     base = informal_base_earnings(params, new_status, workers.sector[movers],
                                   workers.education[movers],
                                   workers.productivity[movers].astype(np.float64))
@@ -259,7 +274,8 @@ def informal_productivity(sector_output: np.ndarray, informal_now: np.ndarray,
     ``(Y_s,t / Y_s,0)^e * (N_s,t / N_s,0)^(-c)`` with N the paid informal workers in the sector.
     """
     crowd = np.maximum(informal_now, 1.0) / np.maximum(informal_start, 1.0)
-    return sector_output**s.informal_output_elasticity * crowd ** (-s.informal_congestion_elasticity)
+    growth = sector_output**s.informal_output_elasticity
+    return growth * crowd ** (-s.informal_congestion_elasticity)
 
 
 def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
@@ -284,3 +300,46 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     pay = np.where(st == FORMAL, formal_pay, np.where(informal_paid, informal_pay, 0.0))
     workers.earnings[:] = pay
     workers.months_in_status += 1
+
+
+def expected_earnings(workers: WorkerState, s: LabourSettings, params: ParameterSet,
+                      is_urban: np.ndarray, is_needy: np.ndarray,
+                      hires_per_weight: float) -> np.ndarray:
+    """Long-run expected monthly earnings of each worker under the model's own flows.
+
+    Each worker moves between formal work (F), unemployment (U) and informal work (I) with
+    the monthly hazards of the rules: F->U at the separation rate, U->F and I->F at the hire rate
+    per unit of search weight times the worker's weight (education, residence, and for informal
+    workers the on-the-job search intensity), U->I at the fallback rate (the needy rate for
+    workers in needy households), I->U at the informal exit rate. The stationary shares of this
+    three-state chain weight the worker's expected pay in each state (at March-2021 prices and
+    their own persistent productivity), so households can be given consumption against what
+    their members earn in the long run rather than this month.
+    """
+    w = s.education_weight[workers.education] * np.where(is_urban[workers.household],
+                                                         s.urban_weight, 1.0)
+    d = s.formal_separation_rate
+    a_u = hires_per_weight * w
+    a_i = a_u * s.informal_search_intensity
+    phi = np.where(is_needy[workers.household], s.fallback_rate_needy, s.fallback_rate)
+    d_i = s.informal_exit_rate
+    # Balance: pi_I (a_I + d_I) = pi_U phi; pi_F d = pi_U a_U + pi_I a_I.
+    ratio_i = phi / np.maximum(a_i + d_i, 1e-12)
+    ratio_f = (a_u + ratio_i * a_i) / max(d, 1e-12)
+    pi_u = 1.0 / (1.0 + ratio_i + ratio_f)
+    pi_i, pi_f = ratio_i * pi_u, ratio_f * pi_u
+
+    prod = workers.productivity.astype(np.float64)
+    sd = s.formal_individual_sd
+    pay_f = s.formal_wage_by_education[workers.education] * np.exp(sd * prod - 0.5 * sd * sd)
+    mix = np.asarray(params.value("population.labour_force.sector_shares_by_status")).reshape(4, 3)
+    mix = mix / mix.sum(axis=1, keepdims=True)
+    shares = s.fallback_shares / s.fallback_shares.sum()
+    pay_i = np.zeros(workers.n)
+    for share, code in ((shares[0], CASUAL), (shares[1], OWN_ACCOUNT)):
+        for sector in range(3):
+            status = np.full(workers.n, code, dtype=np.int8)
+            sec = np.full(workers.n, sector, dtype=np.int8)
+            pay = informal_base_earnings(params, status, sec, workers.education, prod)
+            pay_i += share * mix[code, sector] * pay
+    return pi_f * pay_f + pi_i * pay_i

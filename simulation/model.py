@@ -27,10 +27,10 @@ from simulation.households import ConsumptionSettings
 from simulation.macro import compile_paths
 from simulation.measures import INDICATOR_NAMES, labour_indicators, poverty_indicators
 from simulation.parameter_set import ParameterSet, baseline_parameters
+from simulation import population as pop
 from simulation.population import build_population
 from simulation.state import CASUAL, OWN_ACCOUNT
 from simulation.streams import Streams
-
 
 _BURN_IN_DRAW_OFFSET = 1_000_000  # stream months of the burn-in, apart from the run's months
 
@@ -86,6 +86,7 @@ class PovertyModel(mesa.Model):
                  seed: int | np.random.SeedSequence = 0, end: str = "2024-12"):
         self.streams = Streams(seed)
         self._stationary = False
+        self._match_stats: dict = {}
         super().__init__(rng=self.streams.generator("mesa", 0))
         self.params = params if params is not None else baseline_parameters()
         self.paths = compile_paths(self.params, end)
@@ -104,8 +105,11 @@ class PovertyModel(mesa.Model):
 
     # ------------------------------------------------------------------ the month's calendar
     def step(self) -> None:
-        """Advance one month: demand -> separations -> matching -> fallback -> earnings ->
-        income -> consumption -> measurement."""
+        """Advance one month.
+
+        The calendar: labour demand -> separations -> matching -> fallback -> earnings ->
+        income -> consumption -> measurement.
+        """
         if self.t >= self.paths.n_steps:
             raise RuntimeError(f"the run ends in {self.paths.label(self.paths.n_steps)}")
         self.t += 1
@@ -123,27 +127,80 @@ class PovertyModel(mesa.Model):
         self.consume()
 
     def burn_in(self, months: int) -> None:
-        """Simulate ``months`` of stationary history before March 2021.
+        """Simulate ``months`` of stationary history before March 2021, then pin the start.
 
         Prices, output and poverty lines stay at their March-2021 values, and the unemployed
         count is held at its published level (the fallback stage moves exactly the excess into
         informal work), so the labour stocks stay at the Sakernas figures while spells, job
-        reallocation across households, earnings shocks and savings buffers reach their long-run
-        mix. The initial consumption distribution's parameters are fitted so that the state
-        *after* this burn-in matches the published March-2021 figures
-        (``calibration/fit_initial_state.py``): the first recorded month is the model's own
-        stationary state, not a snapshot that would spread out as soon as the model runs.
+        reallocation across households, earnings shocks and savings buffers reach their
+        long-run mix. Then:
+
+        1. each household's *expected* labour income is what its members earn in the long run
+           under the model's own flows (:func:`~simulation.labour_market.expected_earnings`),
+           with the hire rate per unit of search weight averaged over the last
+           ``expectation_months`` of that history;
+        2. households are ranked by a permanent welfare score (expected labour income per
+           person, residence, size, a fixed noise) and given permanent consumption at their
+           rank, with other income making up what expected labour income does not cover
+           (:func:`~simulation.population.set_permanent_consumption`);
+        3. ``fit_iterations`` times, ``fit_months`` more months are simulated and the permanent
+           quantiles are scaled by target over achieved quantile, so that the cross-section
+           (permanent level plus current spells) has the fitted distribution;
+        4. a final rank-preserving remap pins March 2021 to the fitted distribution exactly
+           (:func:`~simulation.population.remap_consumption`; the shifts are small by then).
         """
+        if months <= 0:
+            return
+        p = self.params
+        window = min(int(p.value("population.welfare.expectation_months")), months)
+        iterations = int(p.value("population.welfare.fit_iterations"))
+        fit_months = int(p.value("population.welfare.fit_months"))
+        hh = self.households
         self._stationary = True
         self._unemployed_target = int(np.count_nonzero(self.workers.status == lm.UNEMPLOYED))
-        for k in range(months):
-            self._draw_t = _BURN_IN_DRAW_OFFSET + k
-            self._month()
-            hh_rules.record_poverty_history(self.households, self.paths.extreme_line[0],
-                                            self.paths.national_line[0])
+        k = 0
+
+        hire_rates: list[float] = []
+
+        def advance(n_months: int, record: bool = False) -> None:
+            nonlocal k
+            for _ in range(n_months):
+                self._draw_t = _BURN_IN_DRAW_OFFSET + k
+                k += 1
+                self._match_stats.clear()
+                self._month()
+                hh_rules.record_poverty_history(hh, self.paths.extreme_line[0],
+                                                self.paths.national_line[0])
+                if record:
+                    hire_rates.append(self._match_stats.get("hires_per_weight", 0.0))
+
+        advance(months - window)
+        advance(window, record=True)
+        needy = hh.consumption < (self.labour.need_threshold * self.paths.national_line[0]
+                                  * hh.size)
+        pay = lm.expected_earnings(self.workers, self.labour, p, hh.is_urban, needy,
+                                   float(np.mean(hire_rates)))
+        expected = np.bincount(self.workers.household, weights=pay, minlength=hh.n)
+        hh.expected_labour[:] = expected
+
+        g = self.streams.generator("welfare", 0)
+        score = pop.welfare_score(p, hh.size, hh.is_urban, expected / hh.size,
+                                  g.random(hh.n), g.standard_normal(hh.n))
+        rank = pop.person_ranks(score, hh.size)
+        dist = pop.consumption_distribution(p)
+        target = dist.ppf(rank)
+        pop.set_permanent_consumption(p, hh, expected, rank, target)
+        for _ in range(iterations):
+            advance(fit_months)
+            achieved = pop.quantiles_at(hh.consumption / hh.size, hh.size, rank)
+            target = target * np.clip(dist.ppf(rank) / np.maximum(achieved, 1.0), 0.5, 2.0)
+            pop.set_permanent_consumption(p, hh, expected, rank, target)
+        advance(fit_months)
+
         self._stationary = False
         self._draw_t = 0
         self._informal_start = self._informal_by_sector()  # crowding is measured from here
+        pop.remap_consumption(p, hh, self.paths)
 
     # ------------------------------------------------------------------ stages
     def plan_labour_demand(self) -> np.ndarray:
@@ -167,7 +224,8 @@ class PovertyModel(mesa.Model):
         """Job seekers fill formal vacancies; returns the hired workers."""
         u = self.streams.uniform("search", self._draw_t, self.workers.n)
         return lm.match(self.workers, self.employer_state, self.labour, self.streams,
-                        self._draw_t, u, self.wage_index(), self.households.is_urban)
+                        self._draw_t, u, self.wage_index(), self.households.is_urban,
+                        self._match_stats)
 
     def fall_back_on_informal_work(self) -> np.ndarray:
         """Unemployed people who found no wage job take informal work; returns them."""
@@ -193,7 +251,9 @@ class PovertyModel(mesa.Model):
         c = self.consumption_rules
         other = self.paths.cpi_rel[self.t] * self.paths.gdp_pc_rel[self.t] ** (
             c.other_income_growth_elasticity)
-        hh_rules.receive_income(self.households, self.workers, other)
+        prev = self.paths.cpi_rel[self.t - 1] * self.paths.gdp_pc_rel[self.t - 1] ** (
+            c.other_income_growth_elasticity) if self.t > 0 else other
+        hh_rules.receive_income(self.households, self.workers, other, c, other / prev)
 
     def consume(self) -> None:
         """Households consume by the buffer-stock rule."""

@@ -295,7 +295,8 @@ def parse_parameter(path: str, node: Any, file: str) -> Parameter:
         raise InputError(file, path, "a mapping with description, values and metadata", node)
     unknown = set(node) - _PARAM_KEYS
     if unknown:
-        raise InputError(file, f"{path}.{sorted(unknown)[0]}", "one of description, values, metadata")
+        raise InputError(file, f"{path}.{sorted(unknown)[0]}",
+                         "one of description, values, metadata")
     for k in ("description", "values", "metadata"):
         if k not in node:
             raise InputError(file, f"{path}.{k}", "this key to be present")
@@ -321,14 +322,16 @@ def parse_parameter(path: str, node: Any, file: str) -> Parameter:
                          f"one of {', '.join(INTERPOLATIONS)}", interp)
     refs_raw = meta.get("reference") or []
     if not isinstance(refs_raw, list):
-        raise InputError(file, f"{path}.metadata.reference", "a list of {title, href, row}", refs_raw)
+        raise InputError(file, f"{path}.metadata.reference", "a list of {title, href, row}",
+                         refs_raw)
     refs = []
     for i, r in enumerate(refs_raw):
         if not isinstance(r, Mapping) or not isinstance(r.get("title"), str):
             raise InputError(file, f"{path}.metadata.reference[{i}]", "a mapping with a title", r)
         row = r.get("row")
         if row is not None and (isinstance(row, bool) or not isinstance(row, int)):
-            raise InputError(file, f"{path}.metadata.reference[{i}].row", "an integer row number", row)
+            raise InputError(file, f"{path}.metadata.reference[{i}].row",
+                             "an integer row number", row)
         refs.append(Reference(title=r["title"], href=str(r.get("href", "")), row=row,
                               note=str(r.get("note", ""))))
     assumption = meta.get("assumption", "") or ""

@@ -29,7 +29,8 @@ from simulation.parameter_set import ParameterSet, baseline_parameters, read_yam
 
 # A name goes into output folder names and the ``scenario`` column, so keep it path-safe.
 _NAME_RE = re.compile(r"^\w[\w.-]{0,63}$")
-_NAME_EXPECTED = "a name of up to 64 letters, digits, '_', '-' or '.' (starting with a letter or digit)"
+_NAME_EXPECTED = ("a name of up to 64 letters, digits, '_', '-' or '.' (starting with a letter "
+                  "or digit)")
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,13 @@ def load_scenario(path: Path | str, base: ParameterSet | None = None) -> Scenari
         if key not in data:
             raise InputError(file, key, "this key to be present")
     checked = {key: check(data[key], file) for key, check in _KEYS.items() if key in data}
-    name = checked.get("name", path.stem)
-    if "name" not in data:
-        name = _check_name(name, f"{file} (file name)")
+    if "name" in checked:
+        name = checked["name"]
+    elif _NAME_RE.match(path.stem):
+        name = path.stem
+    else:
+        raise InputError(file, "name", f"{_NAME_EXPECTED}; the file name cannot serve, so add "
+                         "a name: line", path.stem)
     changes = checked.get("parameters", {})
     base = base if base is not None else baseline_parameters()
     params = base.with_changes(changes, source=file)

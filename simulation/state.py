@@ -52,8 +52,14 @@ class HouseholdState(_Arrays):
         education: Head's education code.
         other_income: Non-labour income at March-2021 prices (Rp per month): imputed rent,
             home production, remittances received, pensions; indexed each month.
-        kappa: Share of income consumed in steady state (1 for most; below 1 for households
-            whose income exceeds their consumption, the rest being long-term saving).
+        kappa: Share of income consumed at the reference income (1 for most; below 1 for
+            households whose income exceeded their consumption at the start, the rest being
+            long-term saving). The saving share falls in proportion as income falls below the
+            reference, so a household that loses its earnings stops saving first.
+        reference_income: Gross income at the start, at March-2021 prices (Rp per month),
+            indexed like other income.
+        expected_labour: Labour income the household expects (Rp per month, nominal), adapting
+            slowly to what its members earn; informal risk sharing pays towards it.
         buffer_months: Target liquid buffer, in months of permanent income.
         transfers: Transfers received this month (Rp), set by policies.
         labour_income: Sum of members' earnings this month (Rp).
@@ -72,6 +78,8 @@ class HouseholdState(_Arrays):
     education: np.ndarray
     other_income: np.ndarray
     kappa: np.ndarray
+    reference_income: np.ndarray
+    expected_labour: np.ndarray
     buffer_months: np.ndarray
     transfers: np.ndarray
     labour_income: np.ndarray

@@ -47,7 +47,8 @@ class Streams:
     """
 
     def __init__(self, seed: int | np.random.SeedSequence):
-        self.root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        is_seq = isinstance(seed, np.random.SeedSequence)
+        self.root = seed if is_seq else np.random.SeedSequence(seed)
 
     def __getstate__(self):
         return {"entropy": self.root.entropy, "spawn_key": self.root.spawn_key}

@@ -1,0 +1,178 @@
+"""The ``povsim`` command line: a thin layer over :mod:`simulation.experiments`.
+
+``povsim run SCENARIO.yaml [...]`` checks every input first (scenario files, numbers, the output
+folder), then runs the scenarios, writes a run folder and prints a short summary. A bad input
+prints one line, ``povsim: error: FILE: KEY: expected ...``, and exits with status 2 without
+creating any folder; Ctrl-C exits with status 130 and leaves no partial folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from simulation import experiments as ex
+from simulation.errors import InputError
+from simulation.scenarios import load_scenario
+
+CMD = "<command line>"
+DEFAULTS = {
+    "households": 100_000,
+    "replications": 8,
+    "seed": 20210301,  # the model's first month, March 2021
+    "end": "2024-12",
+}
+
+
+class _UsageError(Exception):
+    """An error argparse found (unknown option, missing argument)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors become one line instead of usage text plus message."""
+
+    def error(self, message: str):  # noqa: D102 (argparse's documented hook)
+        raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _default_workers() -> int:
+    return min(2, os.cpu_count() or 1)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``povsim`` argument parser (values are checked later, as InputErrors)."""
+    parser = _Parser(prog="povsim", description="Agent-based model of Indonesian households "
+                     "and employers for extreme-poverty policy analysis.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser(
+        "run", help="run scenarios and write a run folder",
+        description="Run each scenario with the same replication seeds (common random numbers) "
+                    "and write timeseries.csv, summary.json and manifest.json to a new folder.")
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="scenario files")
+    run.add_argument("--households", default=str(DEFAULTS["households"]), metavar="N",
+                     help=f"sample households per replication, {ex.HOUSEHOLDS_MIN:,} to "
+                          f"{ex.HOUSEHOLDS_MAX:,} (default {DEFAULTS['households']:,})")
+    run.add_argument("--replications", default=str(DEFAULTS["replications"]), metavar="R",
+                     help=f"replications per scenario (default {DEFAULTS['replications']})")
+    run.add_argument("--seed", default=str(DEFAULTS["seed"]), metavar="S",
+                     help=f"root seed, >= 0 (default {DEFAULTS['seed']})")
+    run.add_argument("--workers", default=None, metavar="W",
+                     help="processes (default min(2, CPUs), here "
+                          f"{_default_workers()})")
+    run.add_argument("--end", default=DEFAULTS["end"], metavar="YYYY-MM",
+                     help=f"last month, {ex.END_MIN} to {ex.END_MAX} (default "
+                          f"{DEFAULTS['end']}); runs start in {ex.START}")
+    run.add_argument("--out", default=None, metavar="DIR",
+                     help="output folder, new or empty (default "
+                          "outputs/<scenario names joined by +>-<YYYYmmdd-HHMMSS>)")
+    return parser
+
+
+def _as_int(text: str, key: str) -> int:
+    try:
+        return int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise InputError(CMD, key, "an integer", text) from None
+
+
+def _default_out(names: list[str]) -> Path:
+    joined = "+".join(names)
+    if len(joined) > 80:  # keep folder names short enough for every file system
+        joined = f"{names[0]}+{len(names) - 1}-more"
+    return Path("outputs") / f"{joined}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def _run(args: argparse.Namespace, command_line: str) -> int:
+    # 1. Check everything before creating anything.
+    households = _as_int(args.households, "--households")
+    replications = _as_int(args.replications, "--replications")
+    seed = _as_int(args.seed, "--seed")
+    workers = _default_workers() if args.workers is None else _as_int(args.workers, "--workers")
+    ex.check_settings(households, replications, seed, workers, args.end)
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    ex.check_unique_names(scenarios)
+    out = ex.check_out_dir(args.out if args.out is not None
+                           else _default_out([s.name for s in scenarios]))
+
+    # 2. Run, then write the folder atomically.
+    print(f"povsim: {len(scenarios)} scenario(s) x {replications} replication(s), "
+          f"{households:,} households, {ex.START} to {args.end}, "
+          f"{min(workers, len(scenarios) * replications)} worker(s)", file=sys.stderr)
+    result = ex.run_experiment(scenarios, households=households, replications=replications,
+                               seed=seed, end=args.end, workers=workers,
+                               progress=sys.stderr.isatty())
+    out = ex.save(result, out, command_line)
+    print(format_summary(ex.summary(result), result, out))
+    return 0
+
+
+def format_summary(summ: dict, result: ex.ExperimentResult, out: Path) -> str:
+    """Return the human summary: a small table of extreme poverty per scenario and month."""
+    lines = [f"Extreme poverty (% of persons) over {result.replications} replication(s) of "
+             f"{result.households:,} households"]
+    rows = []
+    for name, per_month in summ["scenarios"].items():
+        for month, s in per_month.items():
+            rows.append((
+                name, month,
+                _pct(s["extreme_poverty_rate_median"]),
+                f"{_pct(s['extreme_poverty_rate_p05'])}-{_pct(s['extreme_poverty_rate_p95'])}",
+                _share(s["p_target_zero"]), _share(s["p_target_band"]),
+            ))
+    if rows:
+        header = ("scenario", "month", "median", "p05-p95", "P(0.00%)", "P(<=1%)")
+        widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+        for i, row in enumerate([header, *rows]):
+            cells = [str(c).ljust(w) if j < 2 else str(c).rjust(w)
+                     for j, (c, w) in enumerate(zip(row, widths, strict=True))]
+            lines.append("  " + "  ".join(cells).rstrip())
+            if i == 0:
+                lines.append("  " + "  ".join("-" * w for w in widths))
+    else:
+        lines.append(f"  (no summary month {' or '.join(ex.SUMMARY_MONTHS)} in a run ending "
+                     f"{result.end}; see timeseries.csv)")
+    lines.append(f"Output: {out}")
+    lines.append(f"Wall time: {result.seconds_wall:.1f} s")
+    return "\n".join(lines)
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.2f}"
+
+
+def _share(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``povsim`` command line; return the exit status.
+
+    Exit status: 0 on success, 2 for bad input (one line on stderr), 130 on Ctrl-C.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command_line = shlex.join(["povsim", *argv])
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "run":
+            return _run(args, command_line)
+        raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+    except InputError as exc:
+        print(f"povsim: error: {exc.one_line()}", file=sys.stderr)
+        return 2
+    except _UsageError as exc:
+        print(f"povsim: error: {CMD}: {str(exc).replace(chr(10), ' ')}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        print("povsim: interrupted; no output folder was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

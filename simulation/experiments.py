@@ -1,0 +1,505 @@
+"""Batch runs: scenarios x replications, their tidy results, summary and run folder.
+
+This is the one seam for batch work. :func:`run_experiment` runs every scenario with every
+replication seed through :func:`simulation.model.run_model` (in-process or in a process pool),
+:func:`summary` reduces the runs to the figures the targets are stated in, and :func:`save`
+writes a run folder (``timeseries.csv``, ``summary.json``, ``manifest.json``) atomically.
+
+Seeds and common random numbers: replication ``r`` of a run with root seed ``S`` uses
+``numpy.random.SeedSequence(S).spawn(R)[r]``, which is ``SeedSequence(S, spawn_key=(r,))``
+whatever ``R`` is (:func:`replication_seed`). Every scenario of a run gets the same seed for the
+same replication, so scenarios differ only where their rules differ. The ``seed`` column of the
+time series holds ``S`` and the ``replication`` column holds ``r``; together they rerun a single
+replication exactly::
+
+    run_model(scenario.params, households, replication_seed(S, r), end=end)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import importlib.metadata
+import json
+import math
+import multiprocessing
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from simulation.errors import InputError
+from simulation.measures import INDICATOR_NAMES
+from simulation.model import run_model
+from simulation.parameter_set import month_index
+from simulation.scenarios import Scenario
+from simulation.streams import replication_seeds
+
+START = "2021-03"  # step 0 of every run (the model's first recorded month)
+END_MIN, END_MAX = "2021-04", "2029-12"
+HOUSEHOLDS_MIN, HOUSEHOLDS_MAX = 100, 20_000_000
+SUMMARY_MONTHS = ("2024-03", "2024-12")  # BPS March survey and the end of the Inpres 4/2022 target
+ID_COLUMNS = ("scenario", "replication", "seed", "date")
+RESULT_FILES = ("timeseries.csv", "summary.json", "manifest.json")
+_END_RE = re.compile(r"^\d{4}-\d{2}$")
+
+
+def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
+    """Return the seed of replication ``replication`` of a run with root seed ``seed``.
+
+    It equals ``replication_seeds(seed, R)[replication]`` for any ``R > replication``.
+
+    Examples:
+        >>> from simulation.streams import replication_seeds
+        >>> a = replication_seed(7, 2).generate_state(2)
+        >>> b = replication_seeds(7, 5)[2].generate_state(2)
+        >>> bool((a == b).all())
+        True
+    """
+    return np.random.SeedSequence(seed, spawn_key=(replication,))
+
+
+def n_months(end: str) -> int:
+    """Number of recorded months from March 2021 to ``end`` inclusive."""
+    return month_index(end) - month_index(START) + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Checking run settings
+# --------------------------------------------------------------------------------------------
+def check_settings(households: int, replications: int, seed: int, workers: int, end: str,
+                   *, file: str = "<command line>", prefix: str = "--") -> None:
+    """Check the run settings; raise :class:`InputError` naming ``file`` and the option.
+
+    Args:
+        households: Sample households per replication.
+        replications: Replications per scenario.
+        seed: Root seed (>= 0).
+        workers: Processes.
+        end: Last month, ``YYYY-MM`` between :data:`END_MIN` and :data:`END_MAX`.
+        file: What to name as the source of the values.
+        prefix: Put before the option names in messages (``--`` for the command line).
+    """
+
+    def _int(value: Any, key: str, lo: int, hi: int | None = None) -> None:
+        expected = f"an integer >= {lo:,}" if hi is None else f"an integer from {lo:,} to {hi:,}"
+        ok = isinstance(value, int | np.integer) and not isinstance(value, bool)
+        if not ok or value < lo or (hi is not None and value > hi):
+            raise InputError(file, prefix + key, expected, value)
+
+    _int(households, "households", HOUSEHOLDS_MIN, HOUSEHOLDS_MAX)
+    _int(replications, "replications", 1)
+    _int(seed, "seed", 0)
+    _int(workers, "workers", 1)
+    check_end(end, file=file, key=prefix + "end")
+
+
+def check_end(end: Any, *, file: str = "<command line>", key: str = "--end") -> str:
+    """Check that ``end`` is ``YYYY-MM`` between :data:`END_MIN` and :data:`END_MAX`."""
+    expected = f"a month as YYYY-MM from {END_MIN} to {END_MAX}"
+    if not isinstance(end, str) or not _END_RE.match(end):
+        raise InputError(file, key, expected, end)
+    m = month_index(end, file=file, key=key)  # rejects month 13
+    if not month_index(END_MIN) <= m <= month_index(END_MAX):
+        raise InputError(file, key, expected, end)
+    return end
+
+
+def check_out_dir(out_dir: Path | str, *, file: str = "<command line>", key: str = "--out") -> Path:
+    """Check that ``out_dir`` does not exist yet or is an empty folder; return it as a Path."""
+    out = Path(out_dir)
+    expected = "a folder that does not exist yet or is empty"
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError(file, key, expected, str(out))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------------
+@dataclass
+class ExperimentResult:
+    """The outcome of :func:`run_experiment`.
+
+    Attributes:
+        scenarios: The scenarios, in the order given.
+        households: Sample households per replication.
+        replications: Replications per scenario.
+        seed: Root seed (see :func:`replication_seed`).
+        end: Last month, ``YYYY-MM``.
+        workers: Processes used (1 = in-process).
+        timeseries: Tidy table: ``scenario, replication, seed, date`` then every indicator of
+            :data:`simulation.measures.INDICATOR_NAMES`; one row per scenario x replication x
+            month, sorted in that order.
+        jobs: One row per scenario x replication with ``seconds_build`` (population and
+            burn-in), ``seconds_run`` (the months from March 2021) and ``labour_force_slots``.
+        seconds_wall: Wall-clock seconds of the whole experiment.
+    """
+
+    scenarios: list[Scenario]
+    households: int
+    replications: int
+    seed: int
+    end: str
+    workers: int
+    timeseries: pd.DataFrame
+    jobs: pd.DataFrame
+    seconds_wall: float
+
+    @property
+    def months(self) -> int:
+        """Number of recorded months per replication."""
+        return n_months(self.end)
+
+    @property
+    def household_months(self) -> int:
+        """Household-months simulated from March 2021 (burn-in not counted), all jobs."""
+        return self.households * self.months * len(self.scenarios) * self.replications
+
+
+def _ignore_sigint() -> None:
+    # Worker processes leave Ctrl-C to the parent, which cancels the run and stops them; else
+    # every idle worker would print its own KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Cancel pending jobs and stop the pool's worker processes now (on error or Ctrl-C)."""
+    if hasattr(executor, "terminate_workers"):  # Python >= 3.14
+        executor.terminate_workers()
+        return
+    # Before 3.14 there is no public way; take the processes before shutdown() forgets them.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+
+
+def run_experiment(scenarios: Sequence[Scenario], households: int, replications: int,
+                   seed: int, end: str = "2024-12", workers: int = 1,
+                   progress: bool = False) -> ExperimentResult:
+    """Run every scenario with every replication seed and collect a tidy time series.
+
+    Replication ``r`` uses ``replication_seeds(seed, replications)[r]`` in every scenario
+    (common random numbers). Results do not depend on ``workers``: jobs are sorted by
+    scenario order, then replication.
+
+    With ``workers > 1`` jobs run in a :class:`~concurrent.futures.ProcessPoolExecutor` using the
+    *spawn* start method: each worker starts a fresh interpreter, so it inherits no threads or
+    locks from the parent (tqdm's monitor thread, BLAS pools), which *fork* can deadlock on and
+    which Python 3.12 warns about; spawn is also what macOS and Windows use, so runs behave the
+    same everywhere. Its cost, importing the package once per worker (about a second), is small
+    next to a replication.
+
+    Args:
+        scenarios: Scenarios to run (distinct names).
+        households: Sample households per replication.
+        replications: Replications per scenario.
+        seed: Root seed (>= 0).
+        end: Last month, ``YYYY-MM``.
+        workers: Processes; 1 runs in this process.
+        progress: Show a tqdm bar over months simulated (on stderr).
+
+    Raises:
+        InputError: for settings out of range or duplicate scenario names.
+    """
+    check_settings(households, replications, seed, workers, end, file="run_experiment",
+                   prefix="")
+    scenarios = list(scenarios)
+    if not scenarios:
+        raise InputError("run_experiment", "scenarios", "at least one scenario", scenarios)
+    check_unique_names(scenarios)
+    seeds = replication_seeds(seed, replications)
+    jobs = [(s, r) for s in range(len(scenarios)) for r in range(replications)]
+    steps = n_months(end) - 1  # run_model reports one per month stepped after March 2021
+    workers = min(workers, len(jobs))
+    outputs: dict[tuple[int, int], dict] = {}
+
+    t0 = time.perf_counter()
+    with tqdm(total=len(jobs) * steps, unit="month", desc="povsim", disable=not progress,
+              file=sys.stderr, dynamic_ncols=True) as bar:
+        if workers == 1:
+            for s, r in jobs:
+                outputs[s, r] = run_model(scenarios[s].params, households, seeds[r], end=end,
+                                          progress=bar.update)
+        else:
+            executor = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_sigint)
+            try:
+                pending: dict[Future, tuple[int, int]] = {
+                    executor.submit(run_model, scenarios[s].params, households, seeds[r], end):
+                        (s, r)
+                    for s, r in jobs
+                }
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        outputs[pending.pop(future)] = future.result()
+                        bar.update(steps)
+            except BaseException:
+                _stop_workers(executor)
+                raise
+            executor.shutdown(wait=True)
+    seconds_wall = time.perf_counter() - t0
+
+    frames, job_rows = [], []
+    for s, r in jobs:  # scenario order, then replication: independent of completion order
+        out = outputs[s, r]
+        dates = out["date"]
+        frame = {
+            "scenario": [scenarios[s].name] * len(dates),
+            "replication": np.full(len(dates), r, dtype=np.int64),
+            "seed": np.full(len(dates), seed, dtype=np.int64),
+            "date": list(dates),
+        }
+        frame.update({name: np.asarray(out[name], dtype=np.float64) for name in INDICATOR_NAMES})
+        frames.append(pd.DataFrame(frame, columns=[*ID_COLUMNS, *INDICATOR_NAMES]))
+        job_rows.append({
+            "scenario": scenarios[s].name, "replication": r,
+            "seconds_build": float(out["_seconds_build"]),
+            "seconds_run": float(out["_seconds_run"]),
+            "labour_force_slots": int(out["_n_workers"]),
+        })
+    return ExperimentResult(
+        scenarios=scenarios, households=households, replications=replications, seed=seed,
+        end=end, workers=workers, timeseries=pd.concat(frames, ignore_index=True),
+        jobs=pd.DataFrame(job_rows), seconds_wall=seconds_wall,
+    )
+
+
+def check_unique_names(scenarios: Sequence[Scenario]) -> None:
+    """Raise :class:`InputError` naming the second file when two scenarios share a name."""
+    seen: dict[str, Scenario] = {}
+    for sc in scenarios:
+        if sc.name in seen:
+            first = seen[sc.name].file
+            expected = ("each scenario file to be given once" if first == sc.file
+                        else f"a scenario name not already used by {first}")
+            raise InputError(sc.file, "name", expected, sc.name)
+        seen[sc.name] = sc
+
+
+# --------------------------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------------------------
+def _num(x: Any) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def summary(result: ExperimentResult) -> dict:
+    """Reduce a run to the figures the extreme-poverty target is stated in.
+
+    For each scenario and each of :data:`SUMMARY_MONTHS` inside the run, over replications:
+
+    - ``extreme_poverty_rate_median``, ``_p05``, ``_p95`` (fractions; percentiles by linear
+      interpolation between replications, numpy's default);
+    - ``p_target_zero``: share of replications whose rate, in percent rounded to two decimals as
+      BPS publishes it, is 0.00 (``round(rate * 100, 2) == 0``);
+    - ``p_target_band``: share of replications with ``rate <= 0.01`` (at most 1%);
+    - ``poverty_rate_median`` and ``unemployment_rate_median``.
+
+    Returns:
+        ``{"months": [...], "replications": R, "households": N, "scenarios": {name: {month:
+        {...}}}}`` with plain floats (None for NaN), ready for JSON.
+    """
+    ts = result.timeseries
+    present = set(ts["date"])
+    months = [m for m in SUMMARY_MONTHS if m in present]
+    out: dict[str, Any] = {
+        "months": months, "replications": result.replications, "households": result.households,
+        "scenarios": {},
+    }
+    for sc in result.scenarios:
+        per_month = {}
+        for m in months:
+            rows = ts[(ts["scenario"] == sc.name) & (ts["date"] == m)]
+            rate = rows["extreme_poverty_rate"].to_numpy(dtype=np.float64)
+            published = np.array([round(x * 100, 2) for x in rate])
+            per_month[m] = {
+                "extreme_poverty_rate_median": _num(np.median(rate)),
+                "extreme_poverty_rate_p05": _num(np.percentile(rate, 5)),
+                "extreme_poverty_rate_p95": _num(np.percentile(rate, 95)),
+                "p_target_zero": _num(np.mean(published == 0)),
+                "p_target_band": _num(np.mean(rate <= 0.01)),
+                "poverty_rate_median": _num(np.median(rows["poverty_rate"])),
+                "unemployment_rate_median": _num(np.median(rows["unemployment_rate"])),
+            }
+        out["scenarios"][sc.name] = per_month
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Saving a run folder
+# --------------------------------------------------------------------------------------------
+def _package_version() -> str:
+    try:
+        return importlib.metadata.version("povsim")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _git_commit() -> tuple[str | None, bool | None]:
+    """Return (commit, has uncommitted changes) of the repository holding this package.
+
+    None when the package is not a git checkout (e.g. installed from a wheel) or git fails.
+    """
+    package_dir = Path(__file__).resolve().parent
+
+    def _git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(package_dir), *args], capture_output=True,
+                                  text=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    top = _git("rev-parse", "--show-toplevel")
+    # A non-editable install inside some other repository (a venv in a checkout) is not ours.
+    if top is None or Path(top).resolve() / package_dir.name != package_dir:
+        return None, None
+    commit = _git("rev-parse", "HEAD")
+    if commit is None:
+        return None, None
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return commit, (bool(status) if status is not None else None)
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, _dt.date):
+        return obj.isoformat()
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return _num(obj)
+    if isinstance(obj, tuple | set):
+        return list(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "items"):  # read-only mappings (MappingProxyType)
+        return dict(obj.items())
+    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
+
+
+def manifest(result: ExperimentResult, command_line: str) -> dict:
+    """Return the run's manifest: versions, seeds, settings, resolved parameters, timings."""
+    commit, dirty = _git_commit()
+    jobs = result.jobs
+    return {
+        "package": "povsim",
+        "version": _package_version(),
+        "git_commit": commit,
+        "git_uncommitted_changes": dirty,
+        "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "command_line": command_line,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "seed": result.seed,
+        "replication_seeds": {
+            "rule": (f"replication r uses numpy.random.SeedSequence({result.seed})"
+                     f".spawn({result.replications})[r], which equals "
+                     f"SeedSequence({result.seed}, spawn_key=(r,)); every scenario uses the "
+                     "same seed for the same replication (common random numbers). Rerun one "
+                     "with run_model(params, households, SeedSequence(seed, spawn_key=(r,)), "
+                     "end) using the seed and replication columns of timeseries.csv."),
+            "seeds": [{"replication": r, "entropy": result.seed, "spawn_key": [r]}
+                      for r in range(result.replications)],
+        },
+        "households": result.households,
+        "replications": result.replications,
+        "start": START,
+        "end": result.end,
+        "months": result.months,
+        "workers": result.workers,
+        "files": list(RESULT_FILES),
+        "scenarios": [
+            {
+                "name": sc.name,
+                "description": sc.description,
+                "file": sc.file,
+                "changes": dict(sc.changes),
+                "parameters_digest": sc.params.digest(),
+                "parameters": sc.params.to_dict(),
+            }
+            for sc in result.scenarios
+        ],
+        "timings": {
+            "wall_seconds": round(result.seconds_wall, 3),
+            "household_months": result.household_months,
+            "household_months_note": ("households x months from March 2021 x jobs; the "
+                                      "burn-in months before March 2021 are not counted"),
+            "household_months_per_second": round(
+                result.household_months / max(result.seconds_wall, 1e-9), 1),
+            "jobs": [
+                {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+                for row in jobs.to_dict(orient="records")
+            ],
+        },
+    }
+
+
+def save(result: ExperimentResult, out_dir: Path | str, command_line: str) -> Path:
+    """Write ``timeseries.csv``, ``summary.json`` and ``manifest.json`` into ``out_dir``.
+
+    The files are written into a sibling ``<out_dir>.partial-<pid>`` folder that is renamed to
+    ``out_dir`` at the end, so ``out_dir`` either holds a complete run or does not exist. On any
+    error (or Ctrl-C) the partial folder is removed, with any parent folders made for it.
+
+    Raises:
+        InputError: when ``out_dir`` exists and is not an empty folder.
+    """
+    out = check_out_dir(out_dir)
+    made = _missing_ancestors(out.parent)
+    partial = out.with_name(f"{out.name}.partial-{os.getpid()}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if partial.exists():  # left by an earlier crash of a process with the same pid
+            shutil.rmtree(partial)
+        partial.mkdir()
+        result.timeseries.to_csv(partial / "timeseries.csv", index=False)
+        _write_json(partial / "summary.json", summary(result))
+        _write_json(partial / "manifest.json", manifest(result, command_line))
+        check_out_dir(out)  # again: another process may have written there meanwhile
+        if out.exists():
+            out.rmdir()  # empty: replace it (renaming onto a folder fails on Windows)
+        os.replace(partial, out)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        for folder in made:  # deepest first; only if still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return out
+
+
+def _missing_ancestors(folder: Path) -> list[Path]:
+    """Return ``folder`` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _write_json(path: Path, data: Any) -> None:
+    text = json.dumps(data, indent=2, default=_json_default, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
