@@ -43,7 +43,7 @@ from tqdm import tqdm
 
 from simulation.errors import InputError
 from simulation.measures import INDICATOR_NAMES
-from simulation.model import run_model
+from simulation.model import burn_in_months, run_model
 from simulation.parameter_set import month_index
 from simulation.scenarios import Scenario
 from simulation.streams import replication_seeds
@@ -228,12 +228,14 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
     check_unique_names(scenarios)
     seeds = replication_seeds(seed, replications)
     jobs = [(s, r) for s in range(len(scenarios)) for r in range(replications)]
-    steps = n_months(end) - 1  # run_model reports one per month stepped after March 2021
+    steps = n_months(end) - 1  # months stepped after March 2021
+    # run_model reports each burn-in month too; the bar counts both.
+    job_months = [burn_in_months(scenarios[s].params) + steps for s, _ in jobs]
     workers = min(workers, len(jobs))
     outputs: dict[tuple[int, int], dict] = {}
 
     t0 = time.perf_counter()
-    with tqdm(total=len(jobs) * steps, unit="month", desc="povsim", disable=not progress,
+    with tqdm(total=sum(job_months), unit="month", desc="povsim", disable=not progress,
               file=sys.stderr, dynamic_ncols=True) as bar:
         if workers == 1:
             for s, r in jobs:
@@ -252,8 +254,9 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        outputs[pending.pop(future)] = future.result()
-                        bar.update(steps)
+                        s_r = pending.pop(future)
+                        outputs[s_r] = future.result()
+                        bar.update(burn_in_months(scenarios[s_r[0]].params) + steps)
             except BaseException:
                 _stop_workers(executor)
                 raise
@@ -276,7 +279,7 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
             "scenario": scenarios[s].name, "replication": r,
             "seconds_build": float(out["_seconds_build"]),
             "seconds_run": float(out["_seconds_run"]),
-            "labour_force_slots": int(out["_n_workers"]),
+            "labour_force_slots": int(out["_labour_force_slots"]),
         })
     return ExperimentResult(
         scenarios=scenarios, households=households, replications=replications, seed=seed,

@@ -72,6 +72,7 @@ class PovertyModel(mesa.Model):
         n_households: Number of sample households (weights scale them to the population).
         seed: Root seed (int or SeedSequence) of the replication.
         end: Last month simulated, ``YYYY-MM`` (March 2021 is step 0).
+        progress: Called with 1 after each burn-in month (see :func:`burn_in_months`).
 
     Attributes:
         households: Household arrays.
@@ -83,7 +84,8 @@ class PovertyModel(mesa.Model):
     """
 
     def __init__(self, params: ParameterSet | None = None, n_households: int = 100_000,
-                 seed: int | np.random.SeedSequence = 0, end: str = "2024-12"):
+                 seed: int | np.random.SeedSequence = 0, end: str = "2024-12",
+                 progress: Callable[[int], None] | None = None):
         self.streams = Streams(seed)
         self._stationary = False
         self._match_stats: dict = {}
@@ -98,7 +100,9 @@ class PovertyModel(mesa.Model):
         self._informal_start = self._informal_by_sector()
         self.t = 0
         self._draw_t = 0
+        self._progress = progress
         self.burn_in(int(self.params.value("population.welfare.burn_in_months")))
+        self._progress = None
         self.recorder = Recorder(INDICATOR_NAMES,
                                  [self.paths.label(i) for i in range(self.paths.n_steps + 1)])
         self.collect()
@@ -173,6 +177,8 @@ class PovertyModel(mesa.Model):
                                                 self.paths.national_line[0])
                 if record:
                     hire_rates.append(self._match_stats.get("hires_per_weight", 0.0))
+                if self._progress is not None:
+                    self._progress(1)
 
         advance(months - window)
         advance(window, record=True)
@@ -287,18 +293,30 @@ class PovertyModel(mesa.Model):
         return self.recorder.as_dict()
 
 
+def burn_in_months(params: ParameterSet) -> int:
+    """Total months simulated before March 2021 (burn-in plus the fitting months)."""
+    months = int(params.value("population.welfare.burn_in_months"))
+    if months <= 0:
+        return 0
+    fit = int(params.value("population.welfare.fit_months"))
+    return months + (int(params.value("population.welfare.fit_iterations")) + 1) * fit
+
+
 def run_model(params: ParameterSet, n_households: int, seed: int | np.random.SeedSequence,
               end: str = "2024-12", progress: Callable[[int], None] | None = None) -> dict:
     """Build and run one replication; return its monthly indicators and timings.
 
     This is the pure seam for batch work (EMA Workbench's ``run_scenario``): arguments and
     result are plain picklable objects, so it runs unchanged in a process pool or on Dask.
+    ``progress`` is called with 1 per month simulated, burn-in months included
+    (:func:`burn_in_months` of them, then one per month after March 2021).
     """
     t0 = time.perf_counter()
-    model = PovertyModel(params, n_households=n_households, seed=seed, end=end)
+    model = PovertyModel(params, n_households=n_households, seed=seed, end=end,
+                         progress=progress)
     t1 = time.perf_counter()
     out = model.run(progress)
     out["_seconds_build"] = t1 - t0
     out["_seconds_run"] = time.perf_counter() - t1
-    out["_n_workers"] = model.workers.n
+    out["_labour_force_slots"] = model.workers.n
     return out

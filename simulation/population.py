@@ -104,7 +104,8 @@ def assign_statuses(params: ParameterSet, workers_urban: np.ndarray, education: 
     # Unpaid family workers help another member's business: they are not the household's first
     # worker, and the household has another member left to run the business (own-account).
     rest = employed[status[employed] == OWN_ACCOUNT]
-    others = np.bincount(household[rest], minlength=household.max() + 1)[household[rest]] >= 2
+    n_hh = int(household.max()) + 1 if household.size else 1
+    others = np.bincount(household[rest], minlength=n_hh)[household[rest]] >= 2
     w_unpaid = np.where(~is_first[rest] & others, 1.0, 0.02)
     unpaid = rest[top_k_weighted(rng.random(len(rest)), w_unpaid, int(round(s_unpaid * n_emp)))]
     status[unpaid] = UNPAID

@@ -1,0 +1,76 @@
+"""Time and size the baseline model.
+
+    python benchmarks/run.py --households 100000 --months 24 [--seed 1]
+
+Builds the baseline model (population and burn-in, timed separately), runs ``--months`` monthly
+steps, and prints one human-readable line, then, as its last line, one JSON object:
+
+    households, months, seconds (the run phase only), household_months_per_second,
+    peak_rss_mb, build_seconds, workers_per_household, state_bytes_per_household
+
+Peak RSS is the process high-water mark (``resource.getrusage``), so it covers the build too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+
+from simulation.macro import START_MONTH
+from simulation.model import PovertyModel
+from simulation.parameter_set import baseline_parameters, month_label
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
+
+
+def measure(households: int, months: int, seed: int) -> dict:
+    """Build and run the baseline model; return the figures."""
+    params = baseline_parameters()
+    end = month_label(START_MONTH + months)
+    t0 = time.perf_counter()
+    model = PovertyModel(params, n_households=households, seed=seed, end=end)
+    build = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    for _ in range(months):
+        model.step()
+    seconds = time.perf_counter() - t1
+    state = (model.households.nbytes() + model.workers.nbytes()
+             + model.employer_state.nbytes())
+    return {
+        "households": households,
+        "months": months,
+        "seconds": seconds,
+        "household_months_per_second": households * months / seconds if seconds > 0 else None,
+        "peak_rss_mb": peak_rss_mb(),
+        "build_seconds": build,
+        "workers_per_household": model.workers.n / households,
+        "state_bytes_per_household": state / households,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--households", type=int, required=True, help="sample households")
+    parser.add_argument("--months", type=int, required=True, help="monthly steps to time")
+    parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
+    args = parser.parse_args(argv)
+    if args.households < 1 or args.months < 1:
+        parser.error("--households and --months must be at least 1")
+    r = measure(args.households, args.months, args.seed)
+    print(f"{r['households']:,} households x {r['months']} months (seed {args.seed}): build "
+          f"(population and burn-in) {r['build_seconds']:.2f} s, run "
+          f"{r['seconds']:.2f} s = {r['household_months_per_second']:,.0f} household-months/s; "
+          f"peak RSS {r['peak_rss_mb']:,.0f} MB; {r['workers_per_household']:.2f} workers and "
+          f"{r['state_bytes_per_household']:.0f} state bytes per household")
+    print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()

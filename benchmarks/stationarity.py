@@ -1,0 +1,92 @@
+"""Is the initial state the model's own steady state?
+
+    python benchmarks/stationarity.py --households 20000 --months 240 [--seed 1] [--every 12]
+
+Builds the baseline model (population and burn-in), then keeps it in its stationary environment
+for ``--months`` more months: prices, output and poverty lines at their March-2021 values, the
+unemployed count held (``model._stationary = True``, as in ``PovertyModel.burn_in``), with the
+draw month advanced past the burn-in's draws while the model month ``t`` stays at 0. Every
+``--every`` months it prints extreme and national poverty (P0 and P1, persons) against the
+step-0 lines, the Gini and the unemployment rate. If the March-2021 state is the model's steady
+state these stay flat apart from sampling noise; a drift measures how far it is from one.
+The last line is a JSON object with the series.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from simulation import households as hh_rules
+from simulation import model as model_module
+from simulation.measures import fgt, gini, labour_indicators
+from simulation.model import PovertyModel
+from simulation.parameter_set import baseline_parameters
+from simulation.state import UNEMPLOYED
+
+# Draw months for this script: past any the burn-in uses (burn-in months are at most 600, plus
+# the fitting months), so no month of random numbers is reused.
+_DRAW_OFFSET = model_module._BURN_IN_DRAW_OFFSET + 100_000
+
+
+def snapshot(model: PovertyModel) -> dict:
+    """Poverty (step-0 lines, persons), Gini and unemployment of the current state."""
+    hh = model.households
+    c_pc = hh.consumption.astype(np.float64) / hh.size
+    w = hh.weight * hh.size
+    e0, e1, _ = fgt(c_pc, w, model.paths.extreme_line[0])
+    n0, n1, _ = fgt(c_pc, w, model.paths.national_line[0])
+    return {"extreme_p0": e0, "extreme_p1": e1, "national_p0": n0, "national_p1": n1,
+            "gini": gini(c_pc, w),
+            "unemployment": labour_indicators(model.workers, hh.weight)["unemployment_rate"]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--households", type=int, default=20_000)
+    parser.add_argument("--months", type=int, default=240, help="stationary months to run")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--every", type=int, default=12, help="print every this many months")
+    args = parser.parse_args(argv)
+
+    t0 = time.perf_counter()
+    model = PovertyModel(baseline_parameters(), n_households=args.households, seed=args.seed,
+                         end="2021-03")
+    print(f"built {args.households:,} households (seed {args.seed}) in "
+          f"{time.perf_counter() - t0:.1f} s; holding the March-2021 environment")
+    if not hasattr(model, "_unemployed_target"):  # a model built with no burn-in
+        model._unemployed_target = int(np.count_nonzero(model.workers.status == UNEMPLOYED))
+    model._stationary = True
+    hh = model.households
+    series = {"month": [0], **{k: [v] for k, v in snapshot(model).items()}}
+    header = (f"{'month':>5} {'extreme P0':>10} {'P1':>7} {'national P0':>11} {'P1':>7} "
+              f"{'gini':>6} {'unemp.':>6}")
+    print(header)
+
+    def show(k: int) -> None:
+        print(f"{k:5d} {series['extreme_p0'][-1]:10.4f} {series['extreme_p1'][-1]:7.4f} "
+              f"{series['national_p0'][-1]:11.4f} {series['national_p1'][-1]:7.4f} "
+              f"{series['gini'][-1]:6.3f} {series['unemployment'][-1]:6.4f}")
+
+    show(0)
+    for k in range(1, args.months + 1):
+        model._draw_t = _DRAW_OFFSET + k
+        model._month()
+        hh_rules.record_poverty_history(hh, model.paths.extreme_line[0],
+                                        model.paths.national_line[0])
+        if k % args.every == 0 or k == args.months:
+            series["month"].append(k)
+            for name, v in snapshot(model).items():
+                series[name].append(v)
+            show(k)
+    drift = {k: series[k][-1] - series[k][0] for k in series if k != "month"}
+    print("drift over the run: " + ", ".join(f"{k} {v:+.4f}" for k, v in drift.items()))
+    print(json.dumps({"households": args.households, "seed": args.seed,
+                      "months": args.months, "series": series, "drift": drift}))
+
+
+if __name__ == "__main__":
+    main()
