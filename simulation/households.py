@@ -9,9 +9,10 @@ Each month (all households at once):
   takes the same share of any excess), so idiosyncratic shocks reach consumption only in part;
   ``E`` adapts slowly, so lasting changes (a new job, a lost one that is not regained) pass
   through in the end;
-* gross income ``G = labour + theta (E - labour) + other + transfers``; disposable income ``Y = G (1 - s)`` with a
-  long-term saving share ``s = (1 - kappa) min(1, G / G_ref)``: ``kappa`` < 1 only for
-  households that earned more than they consumed at the start, and their saving share shrinks as
+* gross income ``G = labour + theta (E - labour) + other + transfers``; disposable income
+  ``Y = G (1 - s)`` with a long-term saving share ``s = (1 - kappa) min(1, G / G_ref)``:
+  ``kappa`` < 1 only for households that earned more than they consumed at the start, and their
+  saving share shrinks as
   income falls below its reference, so a household that loses its earnings stops saving before
   it cuts consumption;
 * permanent income ``P = (1 - w) P + w Y`` (exponential smoothing);

@@ -236,7 +236,8 @@ def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     p_unpaid = np.where(has_business, min(1.0, shares[2] / beta), 0.0)
     p_casual = (1.0 - p_unpaid) * shares[0] / (shares[0] + shares[1])
     new_status = np.where(dest_u < p_casual, CASUAL,
-                          np.where(dest_u < p_casual + p_unpaid, UNPAID, OWN_ACCOUNT)).astype(np.int8)
+                          np.where(dest_u < p_casual + p_unpaid, UNPAID, OWN_ACCOUNT))
+    new_status = new_status.astype(np.int8)
     # Informal work is found where it is: the sector follows the status's sector mix.
     mix = np.asarray(params.value("population.labour_force.sector_shares_by_status")).reshape(4, 3)
     sec_u = rng.random(len(movers))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.errors import InputError
 from simulation.parameter_set import ParameterSet, month_index, month_label
 
 START_MONTH = month_index("2021-03")
@@ -58,7 +59,10 @@ class Paths:
 
 def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     """Build the monthly paths from March 2021 to ``end`` (inclusive)."""
-    end_m = month_index(end)
+    end_m = month_index(end, key="end")
+    if not START_MONTH <= end_m <= LATEST_END:
+        raise InputError("<run>", "end", f"a month from {month_label(START_MONTH)} to "
+                         f"{month_label(LATEST_END)} (the paths end in 2029-12)", end)
     months = np.arange(START_MONTH, end_m + 1, dtype=np.int64)
     cpi = np.asarray(params.monthly("macro.prices.cpi_index", months), dtype=np.float64)
     cpi_rel = cpi / cpi[0]

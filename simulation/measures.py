@@ -34,8 +34,9 @@ def fgt(consumption_pc: np.ndarray, weights: np.ndarray, line: float) -> tuple[f
     poor = gap > 0
     w_poor = weights[poor]
     g = gap[poor]
-    return (float(w_poor.sum() / total), float((w_poor * g).sum() / total),
-            float((w_poor * g * g).sum() / total))
+    # Clip: numerator and denominator are summed in different orders (P0 could reach 1 + 1e-16).
+    return (min(1.0, float(w_poor.sum() / total)), min(1.0, float((w_poor * g).sum() / total)),
+            min(1.0, float((w_poor * g * g).sum() / total)))
 
 
 def gini(values: np.ndarray, weights: np.ndarray) -> float:

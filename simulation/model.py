@@ -22,12 +22,12 @@ import numpy as np
 
 from simulation import households as hh_rules
 from simulation import labour_market as lm
+from simulation import population as pop
 from simulation.employers import Employer, plan_labour_demand
 from simulation.households import ConsumptionSettings
 from simulation.macro import compile_paths
 from simulation.measures import INDICATOR_NAMES, labour_indicators, poverty_indicators
 from simulation.parameter_set import ParameterSet, baseline_parameters
-from simulation import population as pop
 from simulation.population import build_population
 from simulation.state import CASUAL, OWN_ACCOUNT
 from simulation.streams import Streams
@@ -101,6 +101,7 @@ class PovertyModel(mesa.Model):
         self.t = 0
         self._draw_t = 0
         self._progress = progress
+        self._burned_in = False
         self.burn_in(int(self.params.value("population.welfare.burn_in_months")))
         self._progress = None
         self.recorder = Recorder(INDICATOR_NAMES,
@@ -207,6 +208,7 @@ class PovertyModel(mesa.Model):
         self._draw_t = 0
         self._informal_start = self._informal_by_sector()  # crowding is measured from here
         pop.remap_consumption(p, hh, self.paths)
+        self._burned_in = True
 
     # ------------------------------------------------------------------ stages
     def plan_labour_demand(self) -> np.ndarray:
@@ -269,7 +271,8 @@ class PovertyModel(mesa.Model):
         """Measure poverty and the labour market for the current month."""
         hh = self.households
         ext, nat = self.paths.extreme_line[self.t], self.paths.national_line[self.t]
-        hh_rules.record_poverty_history(hh, ext, nat)
+        if not (self.t == 0 and self._burned_in):  # the burn-in already recorded March 2021
+            hh_rules.record_poverty_history(hh, ext, nat)
         ind = poverty_indicators(hh, ext, nat, self.paths.population_rel[self.t], self.t)
         ind.update(labour_indicators(self.workers, hh.weight))
         self.recorder.record(self.t, ind)
