@@ -106,16 +106,16 @@ def separate(workers: WorkerState, employers: EmployerState, layoffs: np.ndarray
     """
     st = workers.status
     emp = workers.employer
-    headcount = np.maximum(employers.headcount, 1)
-    layoff_share = layoffs / headcount
-    has_emp = emp >= 0
-    p = np.zeros(workers.n, dtype=np.float32)
+    # Monthly chance by status (formal, casual, own-account, unpaid, unemployed), by lookup.
+    base = np.array([s.formal_separation_rate, s.informal_exit_rate, s.informal_exit_rate,
+                     s.informal_exit_rate, 0.0], dtype=np.float32)
+    p = base[st]
+    if layoffs.any():
+        layoff_share = (layoffs / np.maximum(employers.headcount, 1)).astype(np.float32)
+        hit = np.flatnonzero(layoff_share[np.maximum(emp, 0)] * (emp >= 0) > 0)
+        p[hit] += layoff_share[emp[hit]]
+    leave = np.flatnonzero(u < p)
     is_formal = st == FORMAL
-    informal = (st == CASUAL) | (st == OWN_ACCOUNT) | (st == UNPAID)
-    p[informal] = s.informal_exit_rate
-    p[is_formal] = s.formal_separation_rate
-    p[has_emp] += layoff_share[emp[has_emp]].astype(np.float32)
-    leave = np.flatnonzero((is_formal | informal) & (u < p))
     formal_losers = leave[is_formal[leave]]
     left_emp = emp[leave]
     left_emp = left_emp[left_emp >= 0]
@@ -127,23 +127,35 @@ def separate(workers: WorkerState, employers: EmployerState, layoffs: np.ndarray
     return formal_losers
 
 
-def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray) -> np.ndarray:
+def static_search_weight(workers: WorkerState, s: LabourSettings,
+                         is_urban: np.ndarray) -> np.ndarray:
+    """The part of a worker's search weight that does not change: education x residence."""
+    return (s.education_weight[workers.education]
+            * np.where(is_urban[workers.household], s.urban_weight, 1.0)).astype(np.float32)
+
+
+def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray,
+                   static: np.ndarray | None = None) -> np.ndarray:
     """Search weight of every worker: intensity x education x residence x exp(skill).
 
-    Non-seekers (formal employees) get 0. ``is_urban`` is the household flag per household.
+    Non-seekers (formal employees) get 0. ``is_urban`` is the household flag per household;
+    ``static`` (from :func:`static_search_weight`) saves recomputing the fixed part.
     """
-    urban_weight = np.where(is_urban[workers.household], s.urban_weight, 1.0)
-    st = workers.status
-    intensity = np.where(st == UNEMPLOYED, 1.0,
-                         np.where((st == CASUAL) | (st == OWN_ACCOUNT) | (st == UNPAID),
-                                  s.informal_search_intensity, 0.0))
-    return (intensity * s.education_weight[workers.education] * np.exp(workers.skill)
-            * urban_weight)
+    if static is None:
+        static = static_search_weight(workers, s, is_urban)
+    intensity = np.array([0.0, s.informal_search_intensity, s.informal_search_intensity,
+                          s.informal_search_intensity, 1.0], dtype=np.float32)
+    weights = intensity[workers.status] * static
+    trained = np.flatnonzero(workers.skill)
+    if len(trained):
+        weights[trained] *= np.exp(workers.skill[trained])
+    return weights
 
 
 def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
           streams: Streams, t: int, u_key: np.ndarray, wage_index: float,
-          is_urban: np.ndarray, stats: dict | None = None) -> np.ndarray:
+          is_urban: np.ndarray, stats: dict | None = None,
+          static: np.ndarray | None = None) -> np.ndarray:
     """Fill formal vacancies from the pool of job seekers.
 
     Matches ``M = A S^a V^(1-a)`` (at most V), where S is the search-intensity-weighted number of
@@ -154,10 +166,10 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
         Indices of workers hired this month.
     """
     stats = {} if stats is None else stats
-    weights = seeker_weights(workers, s, is_urban)
-    st = workers.status
-    intensity_sum = float(np.count_nonzero(st == UNEMPLOYED)) + s.informal_search_intensity * float(
-        np.count_nonzero((st == CASUAL) | (st == OWN_ACCOUNT) | (st == UNPAID)))
+    weights = seeker_weights(workers, s, is_urban, static)
+    counts = np.bincount(workers.status, minlength=5)
+    intensity_sum = float(counts[UNEMPLOYED]) + s.informal_search_intensity * float(
+        counts[CASUAL] + counts[OWN_ACCOUNT] + counts[UNPAID])
     v_total = int(employers.vacancies.sum())
     if v_total <= 0 or intensity_sum <= 0:
         return np.empty(0, dtype=np.int64)
@@ -213,18 +225,17 @@ def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     Returns:
         Indices of workers who took informal work.
     """
-    unemployed = workers.status == UNEMPLOYED
-    rate = np.where(is_needy[workers.household], s.fallback_rate_needy,
+    pool = np.flatnonzero(workers.status == UNEMPLOYED)
+    rate = np.where(is_needy[workers.household[pool]], s.fallback_rate_needy,
                     s.fallback_rate).astype(np.float32)
     rng = streams.generator("fallback", t)
     if keep_unemployed is None:
-        movers = np.flatnonzero(unemployed & (u < rate))
-        dest_u = u[movers] / np.maximum(rate[movers], 1e-12)  # uniform on [0, 1) given u < rate
+        chosen = np.flatnonzero(u[pool] < rate)
+        dest_u = u[pool[chosen]] / np.maximum(rate[chosen], 1e-12)  # uniform on [0, 1)
     else:
-        pool = np.flatnonzero(unemployed)
-        excess = len(pool) - keep_unemployed
-        movers = pool[top_k_weighted(u[pool], rate[pool], max(excess, 0))]
-        dest_u = rng.random(len(movers))  # the keys of the chosen are not uniform: draw anew
+        chosen = top_k_weighted(u[pool], rate, max(len(pool) - keep_unemployed, 0))
+        dest_u = rng.random(len(chosen))  # the keys of the chosen are not uniform: draw anew
+    movers = pool[chosen]
     if len(movers) == 0:
         return movers
     # Unpaid family work needs a family business (an own-account member). Movers in households
@@ -294,12 +305,16 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     informal_paid = (st == CASUAL) | (st == OWN_ACCOUNT)
     rho, sd = s.shock_persistence, s.shock_sd
     var = sd * sd / max(1.0 - rho * rho, 1e-9)
-    workers.shock[:] = np.where(informal_paid, rho * workers.shock + sd * z, 0.0)
-    informal_pay = (workers.base_earnings * informal_index[workers.sector].astype(np.float32)
-                    * np.exp(workers.shock - np.float32(0.5 * var)))
-    formal_pay = workers.base_earnings * np.float32(formal_wage_index)
-    pay = np.where(st == FORMAL, formal_pay, np.where(informal_paid, informal_pay, 0.0))
-    workers.earnings[:] = pay
+    shock = workers.shock
+    shock *= np.float32(rho)
+    shock += np.float32(sd) * z
+    shock *= informal_paid  # only informal earnings carry the shock
+    # Pay = base x index x exp(shock - var/2 for informal work); unpaid and unemployed have base 0.
+    mult = informal_index.astype(np.float32)[workers.sector]
+    mult[st == FORMAL] = np.float32(formal_wage_index)
+    half_var = np.array([0.0, 0.5 * var, 0.5 * var, 0.0, 0.0], dtype=np.float32)
+    np.multiply(workers.base_earnings, mult, out=workers.earnings)
+    workers.earnings *= np.exp(shock - half_var[st])
     workers.months_in_status += 1
 
 

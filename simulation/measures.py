@@ -30,10 +30,9 @@ def fgt(consumption_pc: np.ndarray, weights: np.ndarray, line: float) -> tuple[f
     total = float(weights.sum())
     if total <= 0:
         return 0.0, 0.0, 0.0
-    gap = np.clip((line - consumption_pc) / line, 0.0, None)
-    poor = gap > 0
+    poor = np.flatnonzero(consumption_pc < line)
     w_poor = weights[poor]
-    g = gap[poor]
+    g = (line - consumption_pc[poor]) / line
     # Clip: numerator and denominator are summed in different orders (P0 could reach 1 + 1e-16).
     return (min(1.0, float(w_poor.sum() / total)), min(1.0, float((w_poor * g).sum() / total)),
             min(1.0, float((w_poor * g * g).sum() / total)))
@@ -59,6 +58,31 @@ def gini(values: np.ndarray, weights: np.ndarray) -> float:
         return 0.0
     # Area under the Lorenz curve by trapezoids over population shares.
     prev = np.concatenate(([0.0], cvw[:-1]))
+    area = np.sum(w * (prev + cvw)) / (2.0 * total_w * total_vw)
+    return float(1.0 - 2.0 * area)
+
+
+def gini_of_households(c_pc: np.ndarray, size: np.ndarray, hh_weight: np.ndarray) -> float:
+    """Person-weighted Gini of per-capita consumption, fast when household weights are equal.
+
+    With equal household weights the person weights are the household sizes (1-127), so
+    consumption (rounded to the rupiah) and size are packed into one int64 key and sorted
+    without an argsort (about 9x faster at a million households); otherwise :func:`gini`.
+    """
+    w0 = hh_weight[0] if len(hh_weight) else 0.0
+    if len(hh_weight) == 0 or not (hh_weight == w0).all() or size.max() > 127 or (
+            c_pc.max() > 2**50):
+        return gini(c_pc, hh_weight * size)
+    key = (np.rint(np.maximum(c_pc, 0.0)).astype(np.int64) << 7) | size.astype(np.int64)
+    key.sort()
+    v = (key >> 7).astype(np.float64)
+    w = (key & 127).astype(np.float64)
+    cw = np.cumsum(w)
+    cvw = np.cumsum(v * w)
+    total_w, total_vw = cw[-1], cvw[-1]
+    if total_vw <= 0:
+        return 0.0
+    prev = cvw - v * w
     area = np.sum(w * (prev + cvw)) / (2.0 * total_w * total_vw)
     return float(1.0 - 2.0 * area)
 
@@ -140,7 +164,7 @@ def poverty_indicators(hh: HouseholdState, extreme_line: float, national_line: f
         "extreme_poverty_severity_households": he2,
         "poverty_rate_households": hn0, "poverty_gap_households": hn1,
         "poverty_severity_households": hn2,
-        "gini": gini(c_pc, w_p),
+        "gini": gini_of_households(c_pc, hh.size, hh.weight),
         "mean_consumption_pc": float((c_pc * w_p).sum() / total_persons),
         "extreme_line": float(extreme_line), "national_line": float(national_line),
         "population": total_persons,
@@ -167,13 +191,15 @@ def poverty_flows(hh: HouseholdState, w_p: np.ndarray, step: int) -> dict[str, f
 
 def labour_indicators(workers: WorkerState, hh_weight: np.ndarray) -> dict[str, float]:
     """Return the unemployment rate (of the labour force) and informality (of the employed)."""
-    w = hh_weight[workers.household]
-    unemployed = workers.status == UNEMPLOYED
-    lf = float(w.sum())
-    emp_w = w[~unemployed]
-    employed = float(emp_w.sum())
-    formal = float(w[workers.status == FORMAL].sum())
+    if len(hh_weight) and (hh_weight == hh_weight[0]).all():  # equal weights: counts suffice
+        counts = np.bincount(workers.status, minlength=5).astype(np.float64)
+    else:
+        counts = np.bincount(workers.status, weights=hh_weight[workers.household], minlength=5)
+    lf = float(counts.sum())
+    employed = lf - float(counts[UNEMPLOYED])
+    formal = float(counts[FORMAL])
+    unemployed_w = float(counts[UNEMPLOYED])
     return {
-        "unemployment_rate": float(w[unemployed].sum() / lf) if lf > 0 else 0.0,
+        "unemployment_rate": unemployed_w / lf if lf > 0 else 0.0,
         "informality_rate": (employed - formal) / employed if employed > 0 else 0.0,
     }

@@ -97,6 +97,8 @@ class PovertyModel(mesa.Model):
         self.households, self.workers, self.employer_state = build_population(
             self.params, n_households, self.streams, self.paths)
         Employer.create_agents(self, self.employer_state.n, row=np.arange(self.employer_state.n))
+        self._static_search_weight = lm.static_search_weight(self.workers, self.labour,
+                                                             self.households.is_urban)
         self._informal_start = self._informal_by_sector()
         self.t = 0
         self._draw_t = 0
@@ -233,7 +235,7 @@ class PovertyModel(mesa.Model):
         u = self.streams.uniform("search", self._draw_t, self.workers.n)
         return lm.match(self.workers, self.employer_state, self.labour, self.streams,
                         self._draw_t, u, self.wage_index(), self.households.is_urban,
-                        self._match_stats)
+                        self._match_stats, self._static_search_weight)
 
     def fall_back_on_informal_work(self) -> np.ndarray:
         """Unemployed people who found no wage job take informal work; returns them."""
