@@ -314,7 +314,8 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     mult[st == FORMAL] = np.float32(formal_wage_index)
     half_var = np.array([0.0, 0.5 * var, 0.5 * var, 0.0, 0.0], dtype=np.float32)
     np.multiply(workers.base_earnings, mult, out=workers.earnings)
-    workers.earnings *= np.exp(shock - half_var[st])
+    paid = np.flatnonzero(informal_paid)
+    workers.earnings[paid] *= np.exp(shock[paid] - half_var[st[paid]])
     workers.months_in_status += 1
 
 

@@ -285,9 +285,10 @@ class PovertyModel(mesa.Model):
         return float(self.paths.formal_wage_index[self.t])
 
     def _informal_by_sector(self) -> np.ndarray:
-        st = self.workers.status
-        paid = (st == CASUAL) | (st == OWN_ACCOUNT)
-        return np.bincount(self.workers.sector[paid], minlength=3).astype(np.float64)
+        w = self.workers
+        cells = np.bincount(w.status.astype(np.intp) * 3 + w.sector, minlength=15)
+        return (cells[CASUAL * 3:CASUAL * 3 + 3]
+                + cells[OWN_ACCOUNT * 3:OWN_ACCOUNT * 3 + 3]).astype(np.float64)
 
     def run(self, progress: Callable[[int], None] | None = None) -> dict:
         """Step to the end of the run and return the recorded indicators."""
