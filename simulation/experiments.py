@@ -240,15 +240,16 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
         if workers == 1:
             for s, r in jobs:
                 outputs[s, r] = run_model(scenarios[s].params, households, seeds[r], end=end,
-                                          progress=bar.update)
+                                          progress=bar.update,
+                                          policies=scenarios[s].policies)
         else:
             executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_ignore_sigint)
             try:
                 pending: dict[Future, tuple[int, int]] = {
-                    executor.submit(run_model, scenarios[s].params, households, seeds[r], end):
-                        (s, r)
+                    executor.submit(run_model, scenarios[s].params, households, seeds[r], end,
+                                    None, scenarios[s].policies): (s, r)
                     for s, r in jobs
                 }
                 while pending:

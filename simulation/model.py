@@ -14,8 +14,9 @@ seeded from it; the stages draw from per-stage, per-month streams derived from t
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import mesa
 import numpy as np
@@ -24,15 +25,29 @@ from simulation import households as hh_rules
 from simulation import labour_market as lm
 from simulation import population as pop
 from simulation.employers import Employer, plan_labour_demand
+from simulation.errors import InputError
 from simulation.households import ConsumptionSettings
 from simulation.macro import compile_paths
 from simulation.measures import INDICATOR_NAMES, labour_indicators, poverty_indicators
 from simulation.parameter_set import ParameterSet, baseline_parameters
+from simulation.policies import Policy, make_policy
 from simulation.population import build_population
 from simulation.state import CASUAL, OWN_ACCOUNT
 from simulation.streams import Streams
+from simulation.targeting import Registry
 
 _BURN_IN_DRAW_OFFSET = 1_000_000  # stream months of the burn-in, apart from the run's months
+
+
+def build_policies(policies: Sequence[Policy | dict]) -> list[Policy]:
+    """Fresh policy objects for one model (specs are built, objects deep-copied)."""
+    built = [make_policy(dict(p), key=f"policies[{i}]") if isinstance(p, dict)
+             else copy.deepcopy(p) for i, p in enumerate(policies)]
+    labels = [p.label for p in built]
+    dup = sorted({x for x in labels if labels.count(x) > 1})
+    if dup:
+        raise InputError("<policies>", "label", "labels that differ between policies", dup[0])
+    return built
 
 
 class Recorder:
@@ -73,6 +88,9 @@ class PovertyModel(mesa.Model):
         seed: Root seed (int or SeedSequence) of the replication.
         end: Last month simulated, ``YYYY-MM`` (March 2021 is step 0).
         progress: Called with 1 after each burn-in month (see :func:`burn_in_months`).
+        policies: Policies (objects, copied, or ``{"type": kind, ...}`` specs). Those in force
+            in March 2021 also act during the burn-in, at their March-2021 settings, so the
+            starting state includes them; scenarios differ from April 2021 on.
 
     Attributes:
         households: Household arrays.
@@ -85,7 +103,8 @@ class PovertyModel(mesa.Model):
 
     def __init__(self, params: ParameterSet | None = None, n_households: int = 100_000,
                  seed: int | np.random.SeedSequence = 0, end: str = "2024-12",
-                 progress: Callable[[int], None] | None = None):
+                 progress: Callable[[int], None] | None = None,
+                 policies: Sequence[Policy | dict] = ()):
         self.streams = Streams(seed)
         self._stationary = False
         self._match_stats: dict = {}
@@ -99,6 +118,10 @@ class PovertyModel(mesa.Model):
         Employer.create_agents(self, self.employer_state.n, row=np.arange(self.employer_state.n))
         self._static_search_weight = lm.static_search_weight(self.workers, self.labour,
                                                              self.households.is_urban)
+        self.registry = Registry(self.params, self.households, self.streams)
+        self.policies = build_policies(policies)
+        for policy in self.policies:
+            policy.init(self)
         self._informal_start = self._informal_by_sector()
         self.t = 0
         self._draw_t = 0
@@ -106,6 +129,7 @@ class PovertyModel(mesa.Model):
         self._burned_in = False
         self.burn_in(int(self.params.value("population.welfare.burn_in_months")))
         self._progress = None
+        self.registry.measure(self.households)  # the registry as it stood in March 2021
         self.recorder = Recorder(INDICATOR_NAMES,
                                  [self.paths.label(i) for i in range(self.paths.n_steps + 1)])
         self.collect()
@@ -125,13 +149,39 @@ class PovertyModel(mesa.Model):
         self.collect()
 
     def _month(self) -> None:
+        self.households.transfers[:] = 0.0
+        active = self.active_policies()
+        for policy in active:
+            policy.before_labour_market(self)
         layoffs = self.plan_labour_demand()
-        self.separate_workers(layoffs)
+        losers = self.separate_workers(layoffs)
+        for policy in active:
+            policy.after_separations(self, losers)
         self.match_job_seekers()
         self.fall_back_on_informal_work()
         self.update_earnings()
+        events = self.draw_shocks()
+        for policy in active:
+            policy.after_shocks(self, events)
+        for policy in active:
+            policy.pay_transfers(self)
         self.receive_income()
         self.consume()
+        if not self._stationary:
+            self.registry.tick(self.households)
+
+    def active_policies(self) -> list[Policy]:
+        """Policies acting this month (in the burn-in: those in force in March 2021)."""
+        if self._stationary:
+            return [p for p in self.policies if p.ti_start <= 0 <= p.ti_end]
+        return [p for p in self.policies if p.is_active(self.t)]
+
+    def draw_shocks(self) -> dict[str, np.ndarray]:
+        """Draw the month's household and worker shocks; return event arrays keyed by kind.
+
+        Empty until the shocks of the social-insurance lever are added.
+        """
+        return {}
 
     def burn_in(self, months: int) -> None:
         """Simulate ``months`` of stationary history before March 2021, then pin the start.
@@ -291,12 +341,18 @@ class PovertyModel(mesa.Model):
                 + cells[OWN_ACCOUNT * 3:OWN_ACCOUNT * 3 + 3]).astype(np.float64)
 
     def run(self, progress: Callable[[int], None] | None = None) -> dict:
-        """Step to the end of the run and return the recorded indicators."""
+        """Step to the end of the run, finalize the policies, return the recorded indicators."""
         while self.t < self.paths.n_steps:
             self.step()
             if progress is not None:
                 progress(1)
+        for policy in self.policies:
+            policy.finalize(self)
         return self.recorder.as_dict()
+
+    def spending(self) -> dict[str, np.ndarray]:
+        """Rupiah spent by each policy (by label) in each step."""
+        return {p.label: p.spent.copy() for p in self.policies}
 
 
 def burn_in_months(params: ParameterSet) -> int:
@@ -309,19 +365,25 @@ def burn_in_months(params: ParameterSet) -> int:
 
 
 def run_model(params: ParameterSet, n_households: int, seed: int | np.random.SeedSequence,
-              end: str = "2024-12", progress: Callable[[int], None] | None = None) -> dict:
+              end: str = "2024-12", progress: Callable[[int], None] | None = None,
+              policies: Sequence[Policy | dict] = ()) -> dict:
     """Build and run one replication; return its monthly indicators and timings.
 
     This is the pure seam for batch work (EMA Workbench's ``run_scenario``): arguments and
     result are plain picklable objects, so it runs unchanged in a process pool or on Dask.
     ``progress`` is called with 1 per month simulated, burn-in months included
-    (:func:`burn_in_months` of them, then one per month after March 2021).
+    (:func:`burn_in_months` of them, then one per month after March 2021). ``policies`` are
+    specs (``{"type": kind, ...}``) or objects; the result adds ``_spending`` (Rp by label and
+    step) and ``_policies`` (their settings).
     """
     t0 = time.perf_counter()
     model = PovertyModel(params, n_households=n_households, seed=seed, end=end,
-                         progress=progress)
+                         progress=progress, policies=policies)
     t1 = time.perf_counter()
     out = model.run(progress)
+    out["_spending"] = model.spending()
+    out["_policies"] = [{"label": p.label, "lever": p.lever, **p.to_dict()}
+                        for p in model.policies]
     out["_seconds_build"] = t1 - t0
     out["_seconds_run"] = time.perf_counter() - t1
     out["_labour_force_slots"] = model.workers.n

@@ -10,6 +10,12 @@ through :meth:`simulation.parameter_set.ParameterSet.with_changes`, which return
       labour.matching.efficiency: 0.2
       labour.minimum_wage.ump_mean:
         2024-01: 3200000
+    policies:                 # optional: levers and programmes (simulation/policies/)
+      - type: cash_transfer
+        label: topup
+        amount_monthly: 200000
+        share: 0.1
+    counterfactual: baseline  # optional: what persons lifted are measured against
 
 Every mistake raises :class:`simulation.errors.InputError` naming the scenario file and the key.
 """
@@ -44,6 +50,8 @@ class Scenario:
         changes: The parameter changes applied to the baseline (dotted path -> value or
             ``{YYYY-MM: value}``), read-only.
         params: The fully resolved parameters.
+        policies: Policy specs (``{"type": kind, "label": ..., ...}``), checked on load.
+        counterfactual: Name of the scenario to measure persons lifted against (optional).
 
     Examples:
         >>> s = Scenario.from_changes("faster_matching", {"labour.matching.efficiency": 0.2})
@@ -56,13 +64,18 @@ class Scenario:
     path: Path | None
     changes: Mapping[str, Any] = field(hash=False)
     params: ParameterSet = field(hash=False, repr=False)
+    policies: tuple[dict, ...] = field(default=(), hash=False)
+    counterfactual: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "changes", MappingProxyType(copy.deepcopy(dict(self.changes))))
+        object.__setattr__(self, "policies", tuple(copy.deepcopy(dict(p))
+                                                   for p in self.policies))
 
     def __reduce__(self):  # MappingProxyType does not pickle; rebuild from a plain dict
         return (Scenario, (self.name, self.description, self.path, dict(self.changes),
-                           self.params))
+                           self.params, tuple(dict(p) for p in self.policies),
+                           self.counterfactual))
 
     @property
     def file(self) -> str:
@@ -71,7 +84,8 @@ class Scenario:
 
     @classmethod
     def from_changes(cls, name: str, changes: Mapping[str, Any], description: str = "",
-                     base: ParameterSet | None = None) -> Scenario:
+                     base: ParameterSet | None = None,
+                     policies: tuple[dict, ...] = ()) -> Scenario:
         """Build a scenario in code: ``base`` (default: the baseline) with ``changes`` applied.
 
         Raises:
@@ -85,8 +99,9 @@ class Scenario:
                              changes)
         base = base if base is not None else baseline_parameters()
         params = base.with_changes(changes, source=source)
+        specs = _check_policies(list(policies), source) if policies else ()
         return cls(name=name, description=description, path=None, changes=dict(changes),
-                   params=params)
+                   params=params, policies=specs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -116,10 +131,36 @@ def _check_parameters(value: Any, file: str) -> dict[str, Any]:
     return dict(value)
 
 
+def _check_policies(value: Any, file: str) -> tuple[dict, ...]:
+    from simulation.policies import make_policy
+
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InputError(file, "policies", "a list of policies, each with a type", value)
+    specs, labels = [], set()
+    for i, entry in enumerate(value):
+        policy = make_policy(entry, file=file, key=f"policies[{i}]")  # checks every argument
+        if policy.label in labels:
+            raise InputError(file, f"policies[{i}].label", "a label no other policy uses",
+                             policy.label)
+        labels.add(policy.label)
+        specs.append(policy.to_dict())
+    return tuple(specs)
+
+
+def _check_counterfactual(value: Any, file: str) -> str:
+    if not isinstance(value, str) or not _NAME_RE.match(value):
+        raise InputError(file, "counterfactual", "the name of another scenario", value)
+    return value
+
+
 _KEYS: dict[str, Callable[[Any, str], Any]] = {
     "name": _check_name,
     "description": _check_description,
     "parameters": _check_parameters,
+    "policies": _check_policies,
+    "counterfactual": _check_counterfactual,
 }
 _REQUIRED = ("description",)
 
@@ -155,4 +196,5 @@ def load_scenario(path: Path | str, base: ParameterSet | None = None) -> Scenari
     base = base if base is not None else baseline_parameters()
     params = base.with_changes(changes, source=file)
     return Scenario(name=name, description=checked["description"], path=path, changes=changes,
-                    params=params)
+                    params=params, policies=checked.get("policies", ()),
+                    counterfactual=checked.get("counterfactual"))

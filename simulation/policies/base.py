@@ -1,0 +1,225 @@
+"""Behavioural interventions: small policy objects in the covasim/starsim shape.
+
+A policy:
+
+* ``__init__`` only stores (and type-checks) its arguments: dates, sizes, amounts, eligibility,
+  an annual budget in rupiah and a ``label`` (covasim's ``Intervention._store_args``);
+* :meth:`Policy.init` resolves dates to steps against the model and validates them (starsim's
+  ``RoutineDelivery.init_pre`` refuses dates outside the run);
+* acts through hooks called by :class:`simulation.model.PovertyModel` at fixed points of the
+  month (the calendar in ``PovertyModel.step``), only inside its window:
+
+  - :meth:`Policy.before_labour_market`: post vacancies, enrol trainees, hand out grants;
+  - :meth:`Policy.after_separations`: respond to job losses (job-loss insurance);
+  - :meth:`Policy.after_shocks`: respond to accidents, deaths, illness (insurance benefits);
+  - :meth:`Policy.pay_transfers`: put cash into households' ``transfers`` this month;
+
+* records every rupiah it spends through :meth:`Policy.spend`, which never lets spending exceed
+  the annual budget (by calendar year);
+* draws random numbers only from its own stream (``policy:<label>``), so a policy of size zero
+  leaves every other draw, and so the whole run, unchanged;
+* :meth:`Policy.to_dict` returns its constructor arguments, so a scenario file can recreate it.
+
+Arguments are declared in ``ARGS`` (name -> type, bounds, default) and checked with the same
+rules as parameters (:func:`simulation.parameter_set.check_value`), so a bad lever setting gets
+the one-line error naming the file and key.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from simulation.errors import InputError
+from simulation.parameter_set import check_value, month_index, month_label
+
+if TYPE_CHECKING:
+    from simulation.model import PovertyModel
+
+
+@dataclass(frozen=True)
+class Arg:
+    """Declaration of one policy argument.
+
+    Attributes:
+        type: A parameter type (``float``, ``int``, ``rate``, ``money``, ``bool``, ``str``,
+            ``month``) checked by :func:`~simulation.parameter_set.check_value`.
+        default: Default value (``None`` = required unless ``optional``).
+        minimum: Lower bound for numbers.
+        maximum: Upper bound for numbers.
+        optional: Whether ``None`` is allowed.
+        help: One line saying what the argument is, with its unit.
+    """
+
+    type: str
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    optional: bool = False
+    help: str = ""
+
+
+class Policy:
+    """Base class of levers and programmes.
+
+    Args:
+        label: Unique label of this instance (used in tables and in its random stream).
+        start: First month the policy acts (``YYYY-MM``).
+        end: Last month the policy acts (``YYYY-MM``).
+        annual_budget: Most it may spend in a calendar year (Rp); None for no cap.
+        file: Where the settings came from (for error messages).
+
+    Attributes:
+        kind: Registry name used as ``type:`` in scenario files.
+        lever: Accounting group (``job_creation``, ``training``, ``social_insurance``,
+            ``social_assistance``).
+    """
+
+    kind: ClassVar[str] = "policy"
+    lever: ClassVar[str] = "other"
+    ARGS: ClassVar[dict[str, Arg]] = {}
+    _BASE_ARGS: ClassVar[dict[str, Arg]] = {
+        "label": Arg("str", help="unique label"),
+        "start": Arg("month", "2021-03", help="first month it acts"),
+        "end": Arg("month", "2029-12", help="last month it acts"),
+        "annual_budget": Arg("money", None, optional=True,
+                             help="most it may spend per calendar year (Rp); none = no cap"),
+    }
+
+    def __init__(self, file: str = "<code>", key: str = "policy", **kwargs: Any):
+        self._file, self._key = file, key
+        spec = {**self._BASE_ARGS, **self.ARGS}
+        unknown = sorted(set(kwargs) - set(spec))
+        if unknown:
+            raise InputError(file, f"{key}.{unknown[0]}",
+                             f"one of the arguments of {self.kind}: {', '.join(spec)}")
+        self._args: dict[str, Any] = {}
+        for name, arg in spec.items():
+            value = kwargs.get(name, arg.default if name != "label" else kwargs.get(
+                "label", self.kind))
+            self._args[name] = _check_arg(value, arg, file, f"{key}.{name}")
+        for name, value in self._args.items():
+            setattr(self, name, value)
+        if month_index(self.end) < month_index(self.start):
+            raise InputError(file, f"{key}.end", f"a month not before start ({self.start})",
+                             self.end)
+        self.ti_start = self.ti_end = None
+        self.initialized = False
+        self.finalized = False
+        self.spent: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def init(self, model: PovertyModel) -> None:
+        """Resolve dates to steps, check them against the run, allocate the spending record."""
+        if self.initialized:
+            raise RuntimeError(f"{self.label}: init() called twice")
+        first, last = int(model.paths.months[0]), int(model.paths.months[-1])
+        start_m, end_m = month_index(self.start), month_index(self.end)
+        if start_m > last or end_m < first:
+            # Outside the run: it never acts (a 2025 lever in a run that ends in 2024).
+            self.ti_start, self.ti_end = 1, 0
+        else:
+            self.ti_start = max(start_m - first, 0)
+            self.ti_end = min(end_m - first, model.paths.n_steps)
+        self.spent = np.zeros(model.paths.n_steps + 1)
+        self._months = model.paths.months
+        self.initialized = True
+
+    def is_active(self, t: int) -> bool:
+        """Whether the policy acts in step ``t`` (after March 2021, inside its window)."""
+        return t >= 1 and self.ti_start <= t <= self.ti_end
+
+    def finalize(self, model: PovertyModel) -> None:
+        """Close the policy at the end of the run (refuses to run twice, as covasim does)."""
+        if self.finalized:
+            raise RuntimeError(f"{self.label}: finalize() called twice")
+        self.finalized = True
+
+    # ------------------------------------------------------------------ hooks (default: no-op)
+    def before_labour_market(self, model: PovertyModel) -> None:
+        """Act before separations and matching (vacancies, enrolment, grants)."""
+
+    def after_separations(self, model: PovertyModel, formal_losers: np.ndarray) -> None:
+        """Act on workers who lost a formal job this month."""
+
+    def after_shocks(self, model: PovertyModel, events: dict[str, np.ndarray]) -> None:
+        """Act on this month's shocks (accidents, deaths, illness)."""
+
+    def pay_transfers(self, model: PovertyModel) -> None:
+        """Add this month's cash transfers to ``model.households.transfers``."""
+
+    # ------------------------------------------------------------------ money
+    def budget_left(self, t: int) -> float:
+        """Rupiah left in the calendar year of step ``t`` (inf if no budget)."""
+        if self.annual_budget is None:
+            return math.inf
+        year = self._months // 12
+        same = year == year[t]
+        return max(float(self.annual_budget) - float(self.spent[same].sum()), 0.0)
+
+    def affordable(self, t: int, unit_cost: float, wanted: int,
+                   model: PovertyModel | None = None) -> int:
+        """How many units of ``unit_cost`` Rp fit in the budget left this year (at most wanted)."""
+        if unit_cost <= 0 or (model is not None and model._stationary):
+            return int(wanted)
+        return int(min(wanted, math.floor(self.budget_left(t) / unit_cost + 1e-9)))
+
+    def spend(self, t: int, amount: float, model: PovertyModel | None = None) -> None:
+        """Record ``amount`` Rp spent in step ``t``; raises if that would break the budget.
+
+        Spending during the burn-in (``model`` in its stationary history) is not recorded.
+        """
+        if model is not None and model._stationary:
+            return
+        if amount < 0:
+            raise ValueError(f"{self.label}: negative spending {amount}")
+        if amount > self.budget_left(t) * (1 + 1e-9) + 1e-6:
+            raise RuntimeError(f"{self.label}: spending {amount:,.0f} exceeds the budget left")
+        self.spent[t] += amount
+
+    def rng(self, model: PovertyModel) -> np.random.Generator:
+        """This month's generator of the policy's own stream."""
+        return model.streams.generator(f"policy:{self.label}", model._draw_t)
+
+    # ------------------------------------------------------------------ description
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"type": kind, **constructor arguments}`` (recreates the policy)."""
+        return {"type": self.kind, **self._args}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._args.items())
+        return f"{type(self).__name__}({args})"
+
+
+def _check_arg(value: Any, arg: Arg, file: str, key: str) -> Any:
+    if value is None:
+        if arg.optional:
+            return None
+        raise InputError(file, key, f"a value ({arg.help or arg.type})")
+    if arg.type == "month":
+        return month_label(month_index(value, file=file, key=key))
+    return check_value(value, arg.type, minimum=arg.minimum, maximum=arg.maximum, file=file,
+                       key=key)
+
+
+REGISTRY: dict[str, type[Policy]] = {}
+
+
+def register(cls: type[Policy]) -> type[Policy]:
+    """Class decorator: make a policy available as ``type: <kind>`` in scenario files."""
+    REGISTRY[cls.kind] = cls
+    return cls
+
+
+def make_policy(spec: dict[str, Any], file: str = "<code>", key: str = "policies[0]") -> Policy:
+    """Build a policy from ``{"type": kind, **arguments}`` (a scenario file's entry)."""
+    if not isinstance(spec, dict):
+        raise InputError(file, key, "a mapping with a type and the policy's arguments", spec)
+    kind = spec.get("type")
+    if kind not in REGISTRY:
+        raise InputError(file, f"{key}.type", f"one of {', '.join(sorted(REGISTRY))}", kind)
+    args = {k: v for k, v in spec.items() if k != "type"}
+    return REGISTRY[kind](file=file, key=key, **args)

@@ -1,0 +1,71 @@
+"""Targeting shared by all programmes: a noisy registry of household welfare (DTKS / P3KE).
+
+Programmes do not see true consumption. They select from a registry score that ranks households
+by a proxy of welfare (proxy-means test), which correlates only partly with true consumption
+(``targeting.registry.rank_correlation``; World Bank 2012 found half the target group excluded).
+Each household's measurement error is fixed (a household that looks better off than it is keeps
+looking so); the registry re-measures true ranks every ``update_months``.
+
+Examples:
+    ``model.registry.lowest(k)`` gives the k households the registry ranks poorest;
+    ``model.registry.percentile`` gives each household's registry percentile (0 = poorest).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.parameter_set import ParameterSet
+from simulation.sampling import normal_scores_of_rank
+from simulation.state import HouseholdState
+from simulation.streams import Streams
+
+
+class Registry:
+    """A noisy welfare registry over the sample households.
+
+    Args:
+        params: Parameters (``targeting.registry.*``).
+        hh: Household arrays (ranks are measured from per-capita consumption).
+        streams: Random streams (the ``registry`` stream draws the persistent errors).
+
+    Attributes:
+        score: Registry welfare score per household (lower = poorer).
+        percentile: Person-weighted percentile of the score (0 = poorest, 1 = richest).
+    """
+
+    def __init__(self, params: ParameterSet, hh: HouseholdState, streams: Streams):
+        self.rho = float(params.value("targeting.registry.rank_correlation"))
+        self.update_months = int(params.value("targeting.registry.update_months"))
+        g = streams.generator("registry", 0)
+        self._error = g.standard_normal(hh.n)
+        self._tie = g.random(hh.n)
+        self.months_since_update = 0
+        self.measure(hh)
+
+    def measure(self, hh: HouseholdState) -> None:
+        """Re-measure true ranks now (the measurement error stays)."""
+        z = normal_scores_of_rank(hh.consumption / hh.size, self._tie)
+        self.score = self.rho * z + np.sqrt(max(1.0 - self.rho**2, 0.0)) * self._error
+        order = np.argsort(self.score, kind="stable")
+        persons = hh.size[order].astype(np.float64)
+        cum = np.cumsum(persons)
+        self.percentile = np.empty(hh.n)
+        self.percentile[order] = (cum - 0.5 * persons) / cum[-1]
+        self._order = order
+        self.months_since_update = 0
+
+    def tick(self, hh: HouseholdState) -> None:
+        """Advance one month; re-measure when an update is due."""
+        self.months_since_update += 1
+        if self.months_since_update >= self.update_months:
+            self.measure(hh)
+
+    def lowest(self, k: int, eligible: np.ndarray | None = None) -> np.ndarray:
+        """Indices of the ``k`` households with the lowest registry score (among ``eligible``)."""
+        order = self._order if eligible is None else self._order[eligible[self._order]]
+        return order[:max(int(k), 0)]
+
+    def below(self, share: float) -> np.ndarray:
+        """Boolean mask: households in the registry's poorest ``share`` of persons."""
+        return self.percentile < share
