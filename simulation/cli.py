@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="run scenarios and write a run folder",
         description="Run each scenario with the same replication seeds (common random numbers) "
-                    "and write timeseries.csv, summary.json and manifest.json to a new folder.")
+                    "and write timeseries.csv, spending.csv, summary.json and manifest.json to a "
+                    "new folder.")
     run.add_argument("scenarios", nargs="+", metavar="SCENARIO.yaml", help="scenario files")
     run.add_argument("--households", default=str(DEFAULTS["households"]), metavar="N",
                      help=f"sample households per replication, {ex.HOUSEHOLDS_MIN:,} to "
@@ -136,9 +137,77 @@ def format_summary(summ: dict, result: ex.ExperimentResult, out: Path) -> str:
     else:
         lines.append(f"  (no summary month {' or '.join(ex.SUMMARY_MONTHS)} in a run ending "
                      f"{result.end}; see timeseries.csv)")
+    lines.extend(_accounting_lines(summ.get("accounting")))
     lines.append(f"Output: {out}")
     lines.append(f"Wall time: {result.seconds_wall:.1f} s")
     return "\n".join(lines)
+
+
+_LEVER_SHORT = {"social_assistance": "assist", "job_creation": "jobs", "training": "training",
+                "social_insurance": "insurance"}
+
+
+def _accounting_lines(acc: dict | None) -> list[str]:
+    """Spending (Rp trillion) by lever and persons lifted vs the counterfactual, if any."""
+    if not acc:
+        return []
+    levers: list[str] = []
+    for entry in acc["scenarios"].values():
+        for key, item in entry.items():
+            if key != "counterfactual":
+                levers += [lv for lv in item["spending_rupiah"]["by_lever"] if lv not in levers]
+    if not levers:
+        return []
+    levers = ([lv for lv in _LEVER_SHORT if lv in levers]
+              + sorted(lv for lv in levers if lv not in _LEVER_SHORT))
+    any_cf = any(e["counterfactual"] for e in acc["scenarios"].values())
+    header = ["scenario", "month", "total", *(_LEVER_SHORT.get(lv, lv) for lv in levers)]
+    if any_cf:
+        header += ["vs", "lifted (p05-p95)", "Rp M/person"]
+    rows = []
+    for name, entry in acc["scenarios"].items():
+        for month, item in entry.items():
+            if month == "counterfactual":
+                continue
+            spend = item["spending_rupiah"]
+            row = [name, month, _trillion(spend["total"]),
+                   *(_trillion(spend["by_lever"].get(lv)) for lv in levers)]
+            if any_cf:
+                impact = item.get("impact")
+                if impact is None:
+                    row += ["-", "-", "-"]
+                else:
+                    per = impact["rupiah_per_person_lifted"]
+                    row += [entry["counterfactual"],
+                            f"{_persons(impact['persons_lifted_median'])} "
+                            f"({_persons(impact['persons_lifted_p05'])} to "
+                            f"{_persons(impact['persons_lifted_p95'])})",
+                            "n/a" if per is None else f"{per / 1e6:,.1f}"]
+            rows.append(row)
+    if not rows:
+        return []
+    lines = [f"Spending from {acc['spending_from']} through the month (Rp trillion, mean over "
+             "replications)"]
+    if any_cf:
+        lines.append("and persons lifted out of extreme poverty: counterfactual (vs) minus "
+                     "scenario, median (p05 to p95);")
+        lines.append("Rp M/person = extra spending over the counterfactual / mean persons lifted")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for i, row in enumerate([header, *rows]):
+        cells = [str(c).ljust(w) if j < 2 or (any_cf and header[j] == "vs") else str(c).rjust(w)
+                 for j, (c, w) in enumerate(zip(row, widths, strict=True))]
+        lines.append("  " + "  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return lines
+
+
+def _trillion(x: float | None) -> str:
+    return "n/a" if x is None else f"{x / 1e12:,.2f}"
+
+
+def _persons(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:,.0f}"
 
 
 def _pct(x: float | None) -> str:

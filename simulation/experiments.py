@@ -3,7 +3,8 @@
 This is the one seam for batch work. :func:`run_experiment` runs every scenario with every
 replication seed through :func:`simulation.model.run_model` (in-process or in a process pool),
 :func:`summary` reduces the runs to the figures the targets are stated in, and :func:`save`
-writes a run folder (``timeseries.csv``, ``summary.json``, ``manifest.json``) atomically.
+writes a run folder (``timeseries.csv``, ``spending.csv``, ``summary.json``, ``manifest.json``)
+atomically.
 
 Seeds and common random numbers: replication ``r`` of a run with root seed ``S`` uses
 ``numpy.random.SeedSequence(S).spawn(R)[r]``, which is ``SeedSequence(S, spawn_key=(r,))``
@@ -12,7 +13,13 @@ same replication, so scenarios differ only where their rules differ. The ``seed`
 time series holds ``S`` and the ``replication`` column holds ``r``; together they rerun a single
 replication exactly::
 
-    run_model(scenario.params, households, replication_seed(S, r), end=end)
+    run_model(scenario.params, households, replication_seed(S, r), end=end,
+              policies=scenario.policies)
+
+Costs and impact: every policy records the rupiah it spends each month; :func:`run_experiment`
+collects them in a tidy table (``spending.csv``) and :func:`accounting` reduces them to spending
+per lever and persons lifted out of extreme poverty against a counterfactual scenario of the same
+run (same seeds, so the difference is the policies' effect, not noise).
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +60,10 @@ END_MIN, END_MAX = "2021-04", "2029-12"
 HOUSEHOLDS_MIN, HOUSEHOLDS_MAX = 100, 20_000_000
 SUMMARY_MONTHS = ("2024-03", "2024-12")  # BPS March survey and the end of the Inpres 4/2022 target
 ID_COLUMNS = ("scenario", "replication", "seed", "date")
-RESULT_FILES = ("timeseries.csv", "summary.json", "manifest.json")
+SPENDING_COLUMNS = ("scenario", "replication", "date", "label", "lever", "rupiah")
+RESULT_FILES = ("timeseries.csv", "spending.csv", "summary.json", "manifest.json")
+SPENDING_FROM = "2021-04"  # scenarios differ from April 2021; March 2021 is the starting state
+DEFAULT_COUNTERFACTUAL = "no_programmes"  # used when a scenario names none and it is in the run
 _END_RE = re.compile(r"^\d{4}-\d{2}$")
 
 
@@ -147,6 +157,9 @@ class ExperimentResult:
         jobs: One row per scenario x replication with ``seconds_build`` (population and
             burn-in), ``seconds_run`` (the months from March 2021) and ``labour_force_slots``.
         seconds_wall: Wall-clock seconds of the whole experiment.
+        spending: Tidy table :data:`SPENDING_COLUMNS`: rupiah each policy (``label``, in its
+            accounting ``lever``) spent in each month, one row per scenario x replication x
+            policy x month, sorted in that order (empty for scenarios without policies).
     """
 
     scenarios: list[Scenario]
@@ -158,6 +171,8 @@ class ExperimentResult:
     timeseries: pd.DataFrame
     jobs: pd.DataFrame
     seconds_wall: float
+    spending: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(SPENDING_COLUMNS)))
 
     @property
     def months(self) -> int:
@@ -264,7 +279,7 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
             executor.shutdown(wait=True)
     seconds_wall = time.perf_counter() - t0
 
-    frames, job_rows = [], []
+    frames, job_rows, spend_frames = [], [], []
     for s, r in jobs:  # scenario order, then replication: independent of completion order
         out = outputs[s, r]
         dates = out["date"]
@@ -276,6 +291,7 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
         }
         frame.update({name: np.asarray(out[name], dtype=np.float64) for name in INDICATOR_NAMES})
         frames.append(pd.DataFrame(frame, columns=[*ID_COLUMNS, *INDICATOR_NAMES]))
+        spend_frames.append(_spending_frame(scenarios[s].name, r, dates, out))
         job_rows.append({
             "scenario": scenarios[s].name, "replication": r,
             "seconds_build": float(out["_seconds_build"]),
@@ -286,7 +302,32 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
         scenarios=scenarios, households=households, replications=replications, seed=seed,
         end=end, workers=workers, timeseries=pd.concat(frames, ignore_index=True),
         jobs=pd.DataFrame(job_rows), seconds_wall=seconds_wall,
+        spending=_concat_spending(spend_frames),
     )
+
+
+def _concat_spending(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=list(SPENDING_COLUMNS))
+    return pd.concat(frames, ignore_index=True).astype({"replication": np.int64,
+                                                        "rupiah": np.float64})
+
+
+def _spending_frame(scenario: str, replication: int, dates: Sequence[str],
+                    out: dict) -> pd.DataFrame:
+    """One replication's spending as tidy rows (policy by policy, month by month)."""
+    levers = {p["label"]: p["lever"] for p in out.get("_policies", [])}
+    parts = []
+    for label, spent in out.get("_spending", {}).items():
+        parts.append(pd.DataFrame({
+            "scenario": scenario, "replication": replication, "date": list(dates),
+            "label": label, "lever": levers.get(label, "other"),
+            "rupiah": np.asarray(spent, dtype=np.float64)[:len(dates)],
+        }, columns=list(SPENDING_COLUMNS)))
+    if not parts:
+        return pd.DataFrame(columns=list(SPENDING_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
 
 
 def check_unique_names(scenarios: Sequence[Scenario]) -> None:
@@ -321,9 +362,11 @@ def summary(result: ExperimentResult) -> dict:
     - ``p_target_band``: share of replications with ``rate <= 0.01`` (at most 1%);
     - ``poverty_rate_median`` and ``unemployment_rate_median``.
 
+    Spending and persons lifted are under ``accounting`` (:func:`accounting`).
+
     Returns:
         ``{"months": [...], "replications": R, "households": N, "scenarios": {name: {month:
-        {...}}}}`` with plain floats (None for NaN), ready for JSON.
+        {...}}}, "accounting": {...}}`` with plain floats (None for NaN), ready for JSON.
     """
     ts = result.timeseries
     present = set(ts["date"])
@@ -348,6 +391,94 @@ def summary(result: ExperimentResult) -> dict:
                 "unemployment_rate_median": _num(np.median(rows["unemployment_rate"])),
             }
         out["scenarios"][sc.name] = per_month
+    out["accounting"] = accounting(result, months)
+    return out
+
+
+def counterfactual_of(scenario: Scenario, names: Sequence[str]) -> str | None:
+    """The scenario persons lifted are measured against, if it is in the run.
+
+    The scenario's own ``counterfactual`` when it names one (None if that one is not in the
+    run), else :data:`DEFAULT_COUNTERFACTUAL` when present (and not the scenario itself).
+    """
+    if scenario.counterfactual is not None:
+        wanted = scenario.counterfactual
+    else:
+        wanted = DEFAULT_COUNTERFACTUAL
+    if wanted == scenario.name or wanted not in names:
+        return None
+    return wanted
+
+
+def accounting(result: ExperimentResult, months: Sequence[str] | None = None) -> dict:
+    """Spending per lever and persons lifted out of extreme poverty, per scenario.
+
+    For each scenario and each summary month ``m`` in the run (``months``, default the
+    :data:`SUMMARY_MONTHS` in the run):
+
+    - ``spending_rupiah``: ``{"total": Rp, "by_lever": {lever: Rp}}``, spent from
+      :data:`SPENDING_FROM` through ``m``, mean over replications;
+    - when the scenario has a counterfactual in the run (:func:`counterfactual_of`), ``impact``:
+      ``persons_lifted_median``, ``_p05``, ``_p95``, ``_mean`` (counterfactual extreme-poor
+      persons minus the scenario's at ``m``, replication by replication: same seed, common
+      random numbers), ``extra_spending_rupiah`` (scenario total minus counterfactual total
+      through ``m``, mean over replications) and ``rupiah_per_person_lifted`` (extra spending
+      over mean persons lifted; None when persons lifted <= 0).
+
+    Returns:
+        ``{"spending_from": "2021-04", "scenarios": {name: {"counterfactual": name or None,
+        month: {...}}}}``.
+    """
+    ts, sp = result.timeseries, result.spending
+    if months is None:
+        present = set(ts["date"])
+        months = [m for m in SUMMARY_MONTHS if m in present]
+    names = [sc.name for sc in result.scenarios]
+    reps = np.arange(result.replications)
+    start = month_index(SPENDING_FROM)
+    sp = sp.assign(_m=[month_index(d) for d in sp["date"]]) if len(sp) else sp
+
+    def spent(name: str, month: str) -> pd.DataFrame:
+        """Rupiah by replication (rows) and lever (columns) from April 2021 through month."""
+        if not len(sp):
+            return pd.DataFrame(index=reps)
+        rows = sp[(sp["scenario"] == name) & (sp["_m"] >= start)
+                  & (sp["_m"] <= month_index(month))]
+        table = rows.pivot_table(index="replication", columns="lever", values="rupiah",
+                                 aggfunc="sum", fill_value=0.0)
+        return table.reindex(index=reps, fill_value=0.0)
+
+    def persons(name: str, month: str) -> np.ndarray:
+        rows = ts[(ts["scenario"] == name) & (ts["date"] == month)].sort_values("replication")
+        return rows["extreme_poor_persons"].to_numpy(dtype=np.float64)
+
+    out: dict[str, Any] = {"spending_from": SPENDING_FROM, "scenarios": {}}
+    for sc in result.scenarios:
+        cf = counterfactual_of(sc, names)
+        entry: dict[str, Any] = {"counterfactual": cf}
+        for m in months:
+            table = spent(sc.name, m)
+            total = table.sum(axis=1).to_numpy(dtype=np.float64)
+            item: dict[str, Any] = {"spending_rupiah": {
+                "total": _num(total.mean()),
+                "by_lever": {str(k): _num(v) for k, v in table.mean(axis=0).items()},
+            }}
+            if cf is not None:
+                lifted = persons(cf, m) - persons(sc.name, m)
+                cf_total = spent(cf, m).sum(axis=1).to_numpy(dtype=np.float64)
+                extra = float((total - cf_total).mean())
+                mean_lifted = float(lifted.mean())
+                item["impact"] = {
+                    "persons_lifted_median": _num(np.median(lifted)),
+                    "persons_lifted_p05": _num(np.percentile(lifted, 5)),
+                    "persons_lifted_p95": _num(np.percentile(lifted, 95)),
+                    "persons_lifted_mean": _num(mean_lifted),
+                    "extra_spending_rupiah": _num(extra),
+                    "rupiah_per_person_lifted": (_num(extra / mean_lifted) if mean_lifted > 0
+                                                 else None),
+                }
+            entry[m] = item
+        out["scenarios"][sc.name] = entry
     return out
 
 
@@ -440,6 +571,8 @@ def manifest(result: ExperimentResult, command_line: str) -> dict:
                 "description": sc.description,
                 "file": sc.file,
                 "changes": dict(sc.changes),
+                "counterfactual": sc.counterfactual,
+                "policies": [dict(p) for p in sc.policies],
                 "parameters_digest": sc.params.digest(),
                 "parameters": sc.params.to_dict(),
             }
@@ -461,7 +594,7 @@ def manifest(result: ExperimentResult, command_line: str) -> dict:
 
 
 def save(result: ExperimentResult, out_dir: Path | str, command_line: str) -> Path:
-    """Write ``timeseries.csv``, ``summary.json`` and ``manifest.json`` into ``out_dir``.
+    """Write ``timeseries.csv``, ``spending.csv``, ``summary.json`` and ``manifest.json``.
 
     The files are written into a sibling ``<out_dir>.partial-<pid>`` folder that is renamed to
     ``out_dir`` at the end, so ``out_dir`` either holds a complete run or does not exist. On any
@@ -479,6 +612,8 @@ def save(result: ExperimentResult, out_dir: Path | str, command_line: str) -> Pa
             shutil.rmtree(partial)
         partial.mkdir()
         result.timeseries.to_csv(partial / "timeseries.csv", index=False)
+        result.spending.to_csv(partial / "spending.csv", index=False, columns=list(
+            SPENDING_COLUMNS))
         _write_json(partial / "summary.json", summary(result))
         _write_json(partial / "manifest.json", manifest(result, command_line))
         check_out_dir(out)  # again: another process may have written there meanwhile

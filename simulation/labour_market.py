@@ -316,6 +316,9 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     np.multiply(workers.base_earnings, mult, out=workers.earnings)
     paid = np.flatnonzero(informal_paid)
     workers.earnings[paid] *= np.exp(shock[paid] - half_var[st[paid]])
+    trained = np.flatnonzero(workers.earnings_premium)  # training premium (policies/training)
+    if len(trained):
+        workers.earnings[trained] *= 1 + workers.earnings_premium[trained]
     workers.months_in_status += 1
 
 

@@ -179,9 +179,22 @@ class PovertyModel(mesa.Model):
     def draw_shocks(self) -> dict[str, np.ndarray]:
         """Draw the month's household and worker shocks; return event arrays keyed by kind.
 
-        Empty until the shocks of the social-insurance lever are added.
+        Work accidents, deaths and illness (:mod:`simulation.shocks`): one uniform per worker
+        slot, then one per household, from the ``shocks`` stream (common random numbers). Bills
+        owed from earlier shocks are paid from savings first; accident victims' earnings are
+        withheld. Returns ``{"accident", "death", "incapacitated"}`` worker indices and
+        ``{"illness"}`` household indices.
         """
-        return {}
+        from simulation.shocks import STREAM, ShockProcess
+
+        if getattr(self, "shocks", None) is None:  # built on first use (burn-in month 1)
+            self.shocks = ShockProcess.from_params(self.params, self.workers.n,
+                                                   self.households.n)
+        g = self.streams.generator(STREAM, self._draw_t)
+        u_workers = g.random(self.workers.n, dtype=np.float32)
+        u_households = g.random(self.households.n, dtype=np.float32)
+        return self.shocks.step(self.workers, self.employer_state, self.households,
+                                u_workers, u_households)
 
     def burn_in(self, months: int) -> None:
         """Simulate ``months`` of stationary history before March 2021, then pin the start.

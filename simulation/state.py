@@ -118,6 +118,14 @@ class WorkerState(_Arrays):
         skill: Log boost to the chance of winning a vacancy (from training).
         productivity: Persistent standard-normal earnings trait; the same worker earns at the
             same quantile of the pay distribution of whatever status they hold.
+        earnings_premium: Proportional earnings gain from training (0.1 = earns 10% more in
+            any status); zeros when not given.
+        is_insured: Whether the worker is an active BPJS Ketenagakerjaan member this month (as a
+            wage earner through a complying employer, as a voluntary non-wage member, or with
+            contributions paid by the PBI lever); set by the ``bpjs_tk`` policy
+            (:mod:`simulation.policies.social_insurance`), all False without it.
+        contrib_months: Months of wage-earner (PU) contributions since the last job-loss (JKP)
+            claim, for JKP eligibility; zeros when not given.
     """
 
     household: np.ndarray
@@ -131,6 +139,17 @@ class WorkerState(_Arrays):
     months_in_status: np.ndarray
     skill: np.ndarray
     productivity: np.ndarray
+    earnings_premium: np.ndarray | None = None
+    is_insured: np.ndarray | None = None
+    contrib_months: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.earnings_premium is None:
+            self.earnings_premium = np.zeros(self.status.shape[0], dtype=np.float32)
+        if self.is_insured is None:
+            self.is_insured = np.zeros(self.status.shape[0], dtype=bool)
+        if self.contrib_months is None:
+            self.contrib_months = np.zeros(self.status.shape[0], dtype=np.int16)
 
     @property
     def n(self) -> int:

@@ -163,9 +163,10 @@ class Policy:
     def affordable(self, t: int, unit_cost: float, wanted: int,
                    model: PovertyModel | None = None) -> int:
         """How many units of ``unit_cost`` Rp fit in the budget left this year (at most wanted)."""
-        if unit_cost <= 0 or (model is not None and model._stationary):
+        left = self.budget_left(t)
+        if unit_cost <= 0 or math.isinf(left) or (model is not None and model._stationary):
             return int(wanted)
-        return int(min(wanted, math.floor(self.budget_left(t) / unit_cost + 1e-9)))
+        return int(min(wanted, math.floor(left / unit_cost + 1e-9)))
 
     def spend(self, t: int, amount: float, model: PovertyModel | None = None) -> None:
         """Record ``amount`` Rp spent in step ``t``; raises if that would break the budget.
@@ -180,9 +181,14 @@ class Policy:
             raise RuntimeError(f"{self.label}: spending {amount:,.0f} exceeds the budget left")
         self.spent[t] += amount
 
-    def rng(self, model: PovertyModel) -> np.random.Generator:
-        """This month's generator of the policy's own stream."""
-        return model.streams.generator(f"policy:{self.label}", model._draw_t)
+    def rng(self, model: PovertyModel, purpose: str = "") -> np.random.Generator:
+        """This month's generator of the policy's own stream.
+
+        Each call returns a fresh generator on the same stream for the same ``purpose``: a
+        policy that draws in two hooks of one month must give each its own ``purpose``.
+        """
+        name = f"policy:{self.label}" + (f":{purpose}" if purpose else "")
+        return model.streams.generator(name, model._draw_t)
 
     # ------------------------------------------------------------------ description
     def to_dict(self) -> dict[str, Any]:

@@ -3,6 +3,13 @@
 A transfer pays a fixed amount per household per month to households selected from the noisy
 registry (:mod:`simulation.targeting`): either the registry's poorest ``share`` of persons, or
 its poorest ``households`` households scaled to the sample (a count in real households).
+
+Payment calendar: a *spell* is a run of consecutive months in which the transfer is in force
+(from April 2021 at the earliest: March 2021 is the starting state). Payments are made every
+``pay_every`` months counted from the spell's first month, each covering ``pay_every`` months
+(fewer if the spell ends first): at the start of each block (in advance, the default) or at its
+end (``in_arrears``, e.g. a three-month benefit paid as one lump sum in the third month). During
+the burn-in a transfer in force in March 2021 pays one month's amount every month.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulation.errors import InputError
 from simulation.policies.base import Arg, Policy, register
 
 if TYPE_CHECKING:
@@ -27,6 +35,8 @@ class CashTransfer(Policy):
             mutually exclusive with ``share``.
         share: Share of persons covered, from the registry's poorest up.
         pay_every: Pay every n months, the amount for n months at once (quarterly PKH: 3).
+        in_arrears: Pay each block of ``pay_every`` months at its end instead of its start.
+        rural_only: Only rural households are eligible (the registry's poorest among them).
 
     Examples:
         >>> CashTransfer(label="topup", amount_monthly=200_000, share=0.1).to_dict()["share"]
@@ -41,34 +51,108 @@ class CashTransfer(Policy):
                           help="beneficiary households in the population"),
         "share": Arg("rate", None, optional=True, help="share of persons covered"),
         "pay_every": Arg("int", 1, minimum=1, maximum=12, help="months between payments"),
+        "in_arrears": Arg("bool", False, help="pay each block of months at its end"),
+        "rural_only": Arg("bool", False, help="only rural households are eligible"),
     }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        if (self.households is None) == (self.share is None):
-            from simulation.errors import InputError
+        self._check_coverage_args()
 
+    def _check_coverage_args(self) -> None:
+        if (self.households is None) == (self.share is None):
             raise InputError(self._file, f"{self._key}.households",
                              "exactly one of households or share", self.households)
 
-    def beneficiaries(self, model: PovertyModel) -> np.ndarray:
-        """Indices of this month's beneficiary households (from the registry)."""
+    # ------------------------------------------------------------------ settings by month
+    def init(self, model: PovertyModel) -> None:
+        """Resolve dates; fix each month's coverage and amount, and the payment calendar."""
+        super().init(model)
+        steps = model.paths.n_steps + 1
+        self._coverage = self.monthly_coverage(model)
+        self._amount = self.monthly_amount(model)
+        self._pay_every = self.monthly_pay_every(model)
+        t = np.arange(steps)
+        in_force = (t >= self.ti_start) & (t <= self.ti_end) & (self._amount > 0) & (
+            self._coverage > 0)
+        self._in_force = in_force
+        self._months_paid = self._calendar(in_force[1:], self._pay_every[1:])
+
+    def monthly_coverage(self, model: PovertyModel) -> np.ndarray:
+        """Coverage per step: real households, or the share of persons (``share``)."""
+        value = self.households if self.households is not None else self.share
+        return np.full(model.paths.n_steps + 1, float(value))
+
+    def monthly_amount(self, model: PovertyModel) -> np.ndarray:
+        """Rupiah per household per month, per step."""
+        return np.full(model.paths.n_steps + 1, float(self.amount_monthly))
+
+    def monthly_pay_every(self, model: PovertyModel) -> np.ndarray:
+        """Months covered by one payment, per step."""
+        return np.full(model.paths.n_steps + 1, int(self.pay_every), dtype=np.int64)
+
+    def _calendar(self, in_force: np.ndarray, every: np.ndarray) -> np.ndarray:
+        """Months paid at each step from April 2021 (index 0 = step 1); 0 = no payment."""
+        paid = np.zeros(len(in_force) + 1, dtype=np.int64)
+        n = len(in_force)
+        i = 0
+        while i < n:
+            if not in_force[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and in_force[j + 1]:
+                j += 1
+            k = i  # the spell is steps i+1 .. j+1
+            while k <= j:
+                block = min(int(every[k]), j - k + 1)
+                at = k + block - 1 if self.in_arrears else k
+                paid[at + 1] = block
+                k += block
+            i = j + 1
+        return paid
+
+    # ------------------------------------------------------------------ who and how much
+    def eligible(self, model: PovertyModel) -> np.ndarray | None:
+        """Boolean mask of eligible households (None = all)."""
+        return ~model.households.is_urban if self.rural_only else None
+
+    def beneficiaries(self, model: PovertyModel, t: int | None = None) -> np.ndarray:
+        """Indices of the beneficiary households at step ``t`` (default now), from the registry."""
+        t = model.t if t is None else t
         reg = model.registry
+        eligible = self.eligible(model)
         if self.share is not None:
-            return np.flatnonzero(reg.below(self.share))
-        k = int(round(self.households / model.households.weight[0]))
-        return reg.lowest(k)
+            mask = reg.below(float(self._coverage[t]))
+            if eligible is not None:
+                mask &= eligible
+            return reg._order[mask[reg._order]]  # registry order, poorest first
+        k = int(round(float(self._coverage[t]) / float(model.households.weight[0])))
+        return reg.lowest(k, eligible)
+
+    def recipients(self, model: PovertyModel, t: int | None = None) -> np.ndarray:
+        """Boolean mask of households covered at step ``t`` (whether or not paid this month)."""
+        t = model.t if t is None else t
+        mask = np.zeros(model.households.n, dtype=bool)
+        if self._in_force[t]:
+            mask[self.beneficiaries(model, t)] = True
+        return mask
 
     def pay_transfers(self, model: PovertyModel) -> None:
         """Pay the beneficiaries (within the budget); record the spending in real rupiah."""
         t = model.t
-        months_since = (t - max(self.ti_start, 1)) if not model._stationary else 0
-        if not model._stationary and months_since % self.pay_every != 0:
+        if model._stationary:
+            months = 1 if self._in_force[0] else 0
+        else:
+            months = int(self._months_paid[t])
+        if months == 0:
             return
-        amount = self.amount_monthly * (1 if model._stationary else self.pay_every)
-        who = self.beneficiaries(model)
+        amount = float(self._amount[t]) * months
+        who = self.beneficiaries(model, t)
         weight = float(model.households.weight[0])
-        n = self.affordable(t, amount * weight, len(who), model)
+        n = len(who) if self.annual_budget is None else self.affordable(
+            t, amount * weight, len(who), model)  # affordable() overflows on an infinite budget
         who = who[:n]
         model.households.transfers[who] += np.float32(amount)
         self.spend(t, amount * weight * n, model)
+        self.last_paid = n

@@ -117,8 +117,9 @@ def test_seed_and_replication_columns_rerun_one_replication(two_scenario_run):
     ts = pd.read_csv(out / "timeseries.csv")
     row = ts[(ts["scenario"] == "baseline") & (ts["replication"] == 1)]
     seed = int(row["seed"].iloc[0])
-    again = run_model(load_scenario(BASELINE).params, 2000, ex.replication_seed(seed, 1),
-                      end="2024-03")
+    scenario = load_scenario(BASELINE)
+    again = run_model(scenario.params, 2000, ex.replication_seed(seed, 1), end="2024-03",
+                      policies=scenario.policies)
     np.testing.assert_allclose(row["extreme_poverty_rate"], again["extreme_poverty_rate"],
                                rtol=1e-12)
 

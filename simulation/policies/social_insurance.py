@@ -1,0 +1,428 @@
+"""BPJS Ketenagakerjaan: membership, contributions, benefits, and government-paid (PBI) membership.
+
+Two policies of the ``social_insurance`` lever share the per-worker membership state held in
+:class:`~simulation.state.WorkerState` (``is_insured``: a member this month; ``contrib_months``:
+months of wage-earner contributions since the last JKP claim):
+
+* :class:`BpjsTk` (``bpjs_tk``) is the scheme as it runs. It owns the membership flags and a
+  fund account. Formal employees are members when their employer complies (chosen once per
+  employer, larger employers more often, so that ``pu_compliance_rate`` of formal employees are
+  covered); a fixed random ``bpu_member_share`` of worker slots are voluntary non-wage (BPU)
+  members while in informal work and pay Rp 16,800 a month from their household's income; people
+  whose contributions a :class:`PbiContributions` lever pays are members too. Benefits, when the
+  month's shocks (:mod:`simulation.shocks`) or job losses hit a member:
+
+  - **JKK** (work accident): the care cost is paid to the provider (the household's bill is
+    settled, :meth:`simulation.shocks.ShockProcess.cover`) and lost earnings are replaced while
+    the worker cannot work (wage earners: the wage, as the employer keeps paying and is
+    reimbursed; BPU and PBI members: up to the reported income of Rp 1 M);
+  - **JKM** (death): the Rp 20 M lump sum and Rp 10 M funeral benefit go to the household's
+    savings at once; the Rp 12 M periodic benefit is paid as income in equal monthly instalments;
+  - **JKP** (job loss, from February 2022): an insured formal employee who loses the job after at
+    least 12 months of contributions claims with ``jkp_take_up_rate`` and then receives 45% of the
+    capped last wage in months 1-3 and 25% in months 4-6 (as income), until re-employed formally.
+
+  The fund records, per month and in real rupiah, contributions in (PU, BPU, PBI, JKP) and
+  benefits out, and its balance, so that ``balance[t] - balance[t-1] = contributions[t] -
+  benefits[t]``. None of this is government spending of a lever (``spent`` stays zero): employers
+  and members pay the contributions.
+
+* :class:`PbiContributions` (``pbi_contributions``) is the lever: the government pays the BPU
+  contribution for informal workers in the registry's poorest households (up to ``members`` real
+  persons, those who take it up), recorded as spending within the annual budget. Its members get
+  the BPU benefits from the ``bpjs_tk`` policy, which must be in the same run.
+
+Uninsured households bear the full loss of a shock. Flows are not recorded during the burn-in,
+but policies in force in March 2021 act then, so membership and contribution months start in a
+stationary state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation.errors import InputError
+from simulation.policies.base import Arg, Policy, register
+from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNPAID
+
+if TYPE_CHECKING:
+    from simulation.model import PovertyModel
+
+_P = "programmes.social_insurance."
+FLOW_NAMES = (
+    "contributions_pu", "contributions_bpu", "contributions_pbi", "contributions_jkp",
+    "benefits_jkk_care", "benefits_jkk_income", "benefits_jkm_lump", "benefits_jkm_periodic",
+    "benefits_jkp",
+)
+_INFORMAL = np.isin(np.arange(5), (CASUAL, OWN_ACCOUNT, UNPAID))  # by status code
+
+
+@dataclass(frozen=True)
+class SchemeRules:
+    """BPJS-TK contribution and benefit rules resolved once per run (see the YAML)."""
+
+    pu_compliance_rate: float
+    bpu_member_share: float
+    pu_contribution_rate: float
+    bpu_contribution: float
+    bpu_reported_income: float
+    jkp_contribution_rate: float
+    jkp_government_rate: float
+    jkk_income_replacement_rate: float
+    jkk_care_covered_rate: float
+    jkm_lump_sum: float
+    jkm_funeral: float
+    jkm_periodic_total: float
+    jkm_periodic_months: int
+    jkp_rate_first: float
+    jkp_rate_later: float
+    jkp_wage_cap: float
+    jkp_min_contribution_months: int
+    jkp_take_up_rate: float
+
+    @classmethod
+    def from_params(cls, p, **overrides) -> SchemeRules:
+        """Read ``programmes.social_insurance.*``; non-None ``overrides`` replace values."""
+        names = cls.__dataclass_fields__
+        values = {n: p.value(_P + n) for n in names}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _acting(policy: Policy, model: PovertyModel) -> bool:
+    if model._stationary:
+        return policy.ti_start <= 0 <= policy.ti_end
+    return policy.is_active(model.t)
+
+
+@register
+class BpjsTk(Policy):
+    """BPJS Ketenagakerjaan as it runs: membership, contributions, JKK/JKM/JKP, a fund account.
+
+    Args:
+        pu_compliance_rate: Share of formal employees covered by their employer (default: the
+            parameter ``programmes.social_insurance.pu_compliance_rate``).
+        bpu_member_share: Share of informal workers who are voluntary members (default: the
+            parameter).
+        jkp_take_up_rate: Share of eligible insured job losers who claim JKP (default: the
+            parameter).
+
+    Attributes:
+        flows: Fund flows by name (:data:`FLOW_NAMES`), real Rp per step.
+        balance: Fund balance at the end of each step (real Rp; 0 in March 2021).
+        members: Active members per step (real persons), and ``members_pu``, ``members_bpu``,
+            ``members_pbi`` by route.
+
+    Examples:
+        >>> BpjsTk(label="bpjs").to_dict()["type"]
+        'bpjs_tk'
+        >>> BpjsTk(label="bpjs", pu_compliance_rate=0.6).pu_compliance_rate
+        0.6
+    """
+
+    kind = "bpjs_tk"
+    lever = "social_insurance"
+    ARGS = {
+        "pu_compliance_rate": Arg("rate", None, optional=True,
+                                  help="share of formal employees covered (default: parameter)"),
+        "bpu_member_share": Arg("rate", None, optional=True,
+                                help="share of informal workers who are voluntary members"),
+        "jkp_take_up_rate": Arg("rate", None, optional=True,
+                                help="share of eligible insured job losers who claim JKP"),
+    }
+
+    def init(self, model: PovertyModel) -> None:
+        """Resolve the rules, choose complying employers and voluntary members, open the fund."""
+        super().init(model)
+        self.rules = SchemeRules.from_params(
+            model.params, pu_compliance_rate=self.pu_compliance_rate,
+            bpu_member_share=self.bpu_member_share, jkp_take_up_rate=self.jkp_take_up_rate)
+        g = model.streams.generator(f"policy:{self.label}:setup", 0)
+        e = model.employer_state
+        self.compliant = self._choose_compliant(e.is_formal, e.headcount, g.random(e.n))
+        self._bpu_u = g.random(model.workers.n)
+        n_steps, n_w, n_h = model.paths.n_steps + 1, model.workers.n, model.households.n
+        self.flows = {name: np.zeros(n_steps) for name in FLOW_NAMES}
+        self.balance = np.zeros(n_steps)
+        self.members = np.zeros(n_steps)
+        self.members_pu = np.zeros(n_steps)
+        self.members_bpu = np.zeros(n_steps)
+        self.members_pbi = np.zeros(n_steps)
+        self.last_wage = np.zeros(n_w, dtype=np.float32)
+        self.jkp_months_left = np.zeros(n_w, dtype=np.int8)
+        self.jkp_wage = np.zeros(n_w, dtype=np.float32)
+        self.jkm_remaining = np.zeros(n_h)
+        self.jkm_instalment = np.zeros(n_h)
+        self.payers: list[PbiContributions] = []
+
+    def _choose_compliant(self, is_formal: np.ndarray, headcount: np.ndarray,
+                          u: np.ndarray) -> np.ndarray:
+        """Complying employers: a size-weighted random order, filled up to the covered share."""
+        formal = np.flatnonzero(is_formal)
+        size = headcount[formal].astype(np.float64)
+        key = -np.log(np.maximum(u[formal], 1e-300)) / (size + 1.0)  # exponential race
+        order = formal[np.argsort(key, kind="stable")]
+        cum = np.cumsum(headcount[order].astype(np.float64))
+        target = self.rules.pu_compliance_rate * max(float(size.sum()), 0.0)
+        # Take employers while the covered headcount stays nearest the target.
+        n_take = int(np.searchsorted(cum, target, side="right"))
+        if n_take < len(order) and abs(cum[n_take] - target) < abs(
+                target - (cum[n_take - 1] if n_take else 0.0)):
+            n_take += 1
+        flags = np.zeros(len(is_formal), dtype=bool)
+        flags[order[:n_take]] = True
+        return flags
+
+    def register_payer(self, payer: PbiContributions) -> None:
+        """Let a PBI lever pay contributions for its members (called by its ``init``)."""
+        self.payers.append(payer)
+
+    # ------------------------------------------------------------------ helpers
+    def _record(self, model: PovertyModel, name: str, amount: float) -> None:
+        if not model._stationary:
+            self.flows[name][model.t] += amount
+
+    def _is_jkp_in_force(self, model: PovertyModel) -> bool:
+        return bool(model.params.value(_P + "is_jkp_in_force", at=model.paths.label(model.t)))
+
+    # ------------------------------------------------------------------ hooks
+    def after_separations(self, model: PovertyModel, formal_losers: np.ndarray) -> None:
+        """Insured formal job losers with enough contributions claim JKP (from Feb-2022)."""
+        w, r = model.workers, self.rules
+        u = self.rng(model).random(w.n, dtype=np.float32)  # one per slot (CRN)
+        if len(formal_losers) == 0 or not self._is_jkp_in_force(model):
+            return
+        eligible = formal_losers[w.is_insured[formal_losers]
+                                 & (w.contrib_months[formal_losers]
+                                    >= r.jkp_min_contribution_months)]
+        claim = eligible[u[eligible] < np.float32(r.jkp_take_up_rate)]
+        self.jkp_months_left[claim] = 6
+        self.jkp_wage[claim] = np.minimum(self.last_wage[claim], np.float32(r.jkp_wage_cap))
+        w.contrib_months[claim] = 0
+
+    def after_shocks(self, model: PovertyModel, events: dict[str, np.ndarray]) -> None:
+        """Pay JKM for last month's members who died, renew membership, collect, pay JKK."""
+        w, hh, r = model.workers, model.households, self.rules
+        weight = hh.weight
+        dead = events.get("death", np.empty(0, dtype=np.intp))
+        self._pay_jkm(model, dead[w.is_insured[dead]])
+        w.is_insured[dead] = False
+        w.contrib_months[dead] = 0
+        self.jkp_months_left[dead] = 0
+        self.last_wage[dead] = 0.0
+        for payer in self.payers:
+            payer.drop(dead)
+
+        # Membership this month.
+        lost = model.shocks.lost_earnings if getattr(model, "shocks", None) is not None else (
+            np.zeros(w.n, dtype=np.float32))
+        wage = np.maximum(w.earnings, lost)  # the wage before an accident spell withheld it
+        status = w.status
+        emp = w.employer
+        pu = (status == FORMAL) & (emp >= 0) & self.compliant[np.maximum(emp, 0)]
+        bpu = _INFORMAL[status] & (self._bpu_u < r.bpu_member_share)
+        pbi = np.zeros(w.n, dtype=bool)
+        for payer in self.payers:
+            if _acting(payer, model):
+                candidates = np.flatnonzero(payer.enrolled & ~pu & ~bpu & ~pbi)
+                paid = payer.pay_for(model, candidates)
+                pbi[paid] = True
+                self._record(model, "contributions_pbi",
+                             float(weight[w.household[paid]].sum()) * payer.contribution)
+        w.is_insured[:] = pu | bpu | pbi
+        w.contrib_months[pu] = np.minimum(w.contrib_months[pu].astype(np.int32) + 1,
+                                          np.iinfo(np.int16).max).astype(np.int16)
+        self.last_wage[pu] = wage[pu]
+
+        # Contributions: employers pay JKK+JKM, of which (JKP rate - government rate) of the
+        # capped wage is recomposed into JKP (PP 37/2021), so the JKP inflow adds only the
+        # government's share; BPU members pay from their household's income.
+        i_pu = np.flatnonzero(pu)
+        w_pu = weight[w.household[i_pu]]
+        capped = float((w_pu * np.minimum(wage[i_pu], r.jkp_wage_cap)).sum())
+        recomposed = (r.jkp_contribution_rate - r.jkp_government_rate) * capped
+        self._record(model, "contributions_pu",
+                     float((w_pu * wage[i_pu]).sum()) * r.pu_contribution_rate - recomposed)
+        self._record(model, "contributions_jkp", capped * r.jkp_contribution_rate)
+        i_bpu = np.flatnonzero(bpu)
+        np.subtract.at(hh.transfers, w.household[i_bpu], np.float32(r.bpu_contribution))
+        self._record(model, "contributions_bpu",
+                     float(weight[w.household[i_bpu]].sum()) * r.bpu_contribution)
+
+        # JKK: care paid to the provider, earnings replaced during the spell.
+        acc = events.get("accident", np.empty(0, dtype=np.intp))
+        acc = acc[w.is_insured[acc]]
+        if len(acc) and getattr(model, "shocks", None) is not None:
+            care = model.shocks.settings.care_cost * r.jkk_care_covered_rate
+            settled = model.shocks.cover(w.household[acc], np.full(len(acc), care))
+            self._record(model, "benefits_jkk_care",
+                         float((settled * weight[w.household[acc]]).sum()))
+        off = events.get("incapacitated", np.empty(0, dtype=np.intp))
+        off = off[w.is_insured[off]]
+        if len(off):
+            lost_off = lost[off].astype(np.float64)
+            cap = np.where(pu[off], np.inf, r.bpu_reported_income)
+            pay = r.jkk_income_replacement_rate * np.minimum(lost_off, cap)
+            w.earnings[off] = pay.astype(np.float32)
+            self._record(model, "benefits_jkk_income",
+                         float((pay * weight[w.household[off]]).sum()))
+
+        if not model._stationary:
+            wsum = weight[w.household]
+            self.members_pu[model.t] = float(wsum[pu].sum())
+            self.members_bpu[model.t] = float(wsum[bpu].sum())
+            self.members_pbi[model.t] = float(wsum[pbi].sum())
+            self.members[model.t] = float(wsum[w.is_insured].sum())
+
+    def _pay_jkm(self, model: PovertyModel, dead_insured: np.ndarray) -> None:
+        if len(dead_insured) == 0:
+            return
+        r, hh = self.rules, model.households
+        h = model.workers.household[dead_insured]
+        cash = r.jkm_lump_sum + r.jkm_funeral
+        np.add.at(hh.savings, h, np.float32(cash))
+        np.add.at(self.jkm_remaining, h, r.jkm_periodic_total)
+        np.add.at(self.jkm_instalment, h, r.jkm_periodic_total / r.jkm_periodic_months)
+        self._record(model, "benefits_jkm_lump", cash * float(hh.weight[h].sum()))
+
+    def pay_transfers(self, model: PovertyModel) -> None:
+        """Pay JKP cash benefits and JKM periodic instalments as this month's income."""
+        w, hh, r = model.workers, model.households, self.rules
+        on = np.flatnonzero(self.jkp_months_left > 0)
+        if len(on):
+            back = w.status[on] == FORMAL  # re-employed in a wage job: the benefit stops
+            self.jkp_months_left[on[back]] = 0
+            on = on[~back]
+            month = 7 - self.jkp_months_left[on]
+            pay = np.where(month <= 3, r.jkp_rate_first, r.jkp_rate_later) * self.jkp_wage[on]
+            np.add.at(hh.transfers, w.household[on], pay.astype(np.float32))
+            self.jkp_months_left[on] -= 1
+            self._record(model, "benefits_jkp",
+                         float((pay * hh.weight[w.household[on]]).sum()))
+        due = np.flatnonzero(self.jkm_remaining > 0)
+        if len(due):
+            pay = np.minimum(self.jkm_instalment[due], self.jkm_remaining[due])
+            self.jkm_remaining[due] -= pay
+            done = due[self.jkm_remaining[due] <= 1e-6]
+            self.jkm_remaining[done] = 0.0
+            self.jkm_instalment[done] = 0.0
+            hh.transfers[due] += pay.astype(np.float32)
+            self._record(model, "benefits_jkm_periodic", float((pay * hh.weight[due]).sum()))
+        if not model._stationary:
+            t = model.t
+            net = (sum(self.flows[n][t] for n in FLOW_NAMES if n.startswith("contributions"))
+                   - sum(self.flows[n][t] for n in FLOW_NAMES if n.startswith("benefits")))
+            self.balance[t:] = (self.balance[t - 1] if t > 0 else 0.0) + net  # carried on
+
+    # ------------------------------------------------------------------ summaries
+    def contributions(self) -> np.ndarray:
+        """Contributions into the fund per step (real Rp)."""
+        return sum(self.flows[n] for n in FLOW_NAMES if n.startswith("contributions"))
+
+    def benefits(self) -> np.ndarray:
+        """Benefits paid from the fund per step (real Rp)."""
+        return sum(self.flows[n] for n in FLOW_NAMES if n.startswith("benefits"))
+
+
+@register
+class PbiContributions(Policy):
+    """The government pays BPJS-TK (JKK+JKM) contributions of poor informal workers (PBI).
+
+    Informal workers (casual, own-account, unpaid family) in households the registry ranks in the
+    poorest ``poor_share`` of persons, who are not members already, are offered membership from the
+    poorest household up; a share ``take_up`` of them (a fixed trait per worker slot) enrol, up to
+    ``members`` real persons. The government then pays ``contribution_monthly`` for each enrolled
+    person who is not a wage employee, in registry order while the annual budget lasts. Enrolment
+    ends at death; a member who takes a formal job keeps the enrolment but is not paid for while
+    employed. Needs a ``bpjs_tk`` policy in the same run, which pays the benefits.
+
+    Args:
+        members: Target PBI members (real persons; RPJMN target 20 M by 2024).
+        take_up: Share of those offered who enrol (default: parameter).
+        poor_share: Registry's poorest share of persons eligible (default: parameter).
+        contribution_monthly: Rp per member per month (default: the BPU contribution).
+
+    Examples:
+        >>> PbiContributions(label="pbi", members=20e6).members
+        20000000.0
+        >>> PbiContributions(label="pbi", members=5e6, take_up=0.5).to_dict()["take_up"]
+        0.5
+    """
+
+    kind = "pbi_contributions"
+    lever = "social_insurance"
+    ARGS = {
+        "members": Arg("float", None, minimum=0, help="target members (real persons)"),
+        "take_up": Arg("rate", None, optional=True, help="share of those offered who enrol"),
+        "poor_share": Arg("rate", None, optional=True,
+                          help="registry's poorest share of persons eligible"),
+        "contribution_monthly": Arg("money", None, optional=True,
+                                    help="Rp per member per month (default: BPU contribution)"),
+    }
+
+    def init(self, model: PovertyModel) -> None:
+        """Find the scheme, resolve defaults, draw take-up traits."""
+        super().init(model)
+        schemes = [p for p in model.policies if isinstance(p, BpjsTk)]
+        if not schemes:
+            raise InputError(self._file, f"{self._key}.type",
+                             "a bpjs_tk policy in the same run (it pays PBI members' benefits)",
+                             self.kind)
+        schemes[0].register_payer(self)
+        p = model.params
+        self.take_up_rate = float(self.take_up if self.take_up is not None
+                                  else p.value(_P + "pbi_take_up_rate"))
+        self.poor_cutoff = float(self.poor_share if self.poor_share is not None
+                                 else p.value(_P + "pbi_poor_share"))
+        self.contribution = float(self.contribution_monthly
+                                  if self.contribution_monthly is not None
+                                  else p.value(_P + "bpu_contribution"))
+        g = model.streams.generator(f"policy:{self.label}:take_up", 0)
+        self._accept_u = g.random(model.workers.n)
+        self.enrolled = np.zeros(model.workers.n, dtype=bool)
+        self.n_enrolled = np.zeros(model.paths.n_steps + 1)
+
+    def target_slots(self, model: PovertyModel) -> int:
+        """Target members in sample worker slots."""
+        return int(round(self.members / float(model.households.weight[0])))
+
+    def before_labour_market(self, model: PovertyModel) -> None:
+        """Fill the enrolment up to the target from the registry's poorest eligible workers."""
+        w = model.workers
+        k = self.target_slots(model) - int(self.enrolled.sum())
+        if k > 0:
+            pct = model.registry.percentile[w.household]
+            eligible = (~self.enrolled & _INFORMAL[w.status] & ~w.is_insured
+                        & (pct < self.poor_cutoff) & (self._accept_u < self.take_up_rate))
+            cand = np.flatnonzero(eligible)
+            cand = cand[np.argsort(pct[cand], kind="stable")][:k]
+            self.enrolled[cand] = True
+        if not model._stationary:
+            self.n_enrolled[model.t] = float(
+                model.households.weight[w.household[self.enrolled]].sum())
+
+    def pay_for(self, model: PovertyModel, candidates: np.ndarray) -> np.ndarray:
+        """Pay this month's contributions for ``candidates`` (poorest first) within the budget.
+
+        Called by the ``bpjs_tk`` policy. Returns the workers paid for (members this month).
+        """
+        if len(candidates) == 0:
+            self.spend(model.t, 0.0, model)
+            return candidates
+        pct = model.registry.percentile[model.workers.household[candidates]]
+        candidates = candidates[np.argsort(pct, kind="stable")]
+        weight = model.households.weight[model.workers.household[candidates]]
+        unit = self.contribution * float(weight.max())
+        # (Policy.affordable fails on an uncapped budget, floor(inf); avoid calling it then.)
+        n = len(candidates) if self.annual_budget is None else self.affordable(
+            model.t, unit, len(candidates), model)
+        paid = candidates[:n]
+        self.spend(model.t, self.contribution * float(weight[:n].sum()), model)
+        return paid
+
+    def drop(self, workers: np.ndarray) -> None:
+        """End the enrolment of these worker slots (deaths)."""
+        self.enrolled[workers] = False

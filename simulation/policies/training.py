@@ -1,0 +1,545 @@
+"""Vocational training: Kartu Prakerja and the Kemnaker BLK training centres (lever "training").
+
+One :class:`VocationalTraining` instance is one programme (``programme: prakerja`` or ``blk``);
+the baseline has one of each, with defaults in ``parameters/programmes/training.yaml``
+(``programmes.training.<programme>_<setting>``). Each month it acts in:
+
+1. effects fade (``effect_half_life_months``);
+2. this month's completers get their effects: a **skill boost** (added to ``workers.skill``, a
+   log boost to the chance of winning a vacancy in the matching queue,
+   :func:`simulation.labour_market.seeker_weights`) and an **earnings premium** (added to
+   ``workers.earnings_premium``; :func:`simulation.labour_market.update_earnings` multiplies
+   earnings by ``1 + premium`` in any job);
+3. new trainees enrol: ``slots_per_year * scale / 12`` persons (converted to sample workers
+   with the household weight), a ``poor_share`` of them from the households the registry ranks
+   poorest and the rest drawn to look like the programme's participants (residence, education,
+   working or not); nobody is trained twice by the same programme. The fee is booked at
+   enrolment; a ``completion_rate`` share finish after ``duration_months``;
+4. completers' households receive the post-training incentives as transfers
+   (``incentive_monthly`` for ``incentive_months`` months, the ``survey_incentive`` with the
+   last one) in :meth:`VocationalTraining.pay_transfers`.
+
+Heterogeneity: trainees who are rural, informal workers, or in the poorest
+``disadvantaged_consumption_percentile`` of persons get ``disadvantaged_effect_share`` of the
+full effect (PSM on Sakernas 2023: no earnings gain for the poorest, rural and informal; row 201
+of the shared data). The full effects are calibrated so that a simulated Prakerja lottery
+(:func:`simulate_lottery`) recovers J-PAL's +4.7 pp employment and +10% earnings (rows 196, 200).
+
+Training does not create vacancies: the number of hires comes from the matching function, which
+counts seekers by search intensity, not skill. A skill boost moves trainees up the queue, so with
+few vacancies their gain is mostly other seekers' loss (see ``tests/unit/test_training.py``).
+
+Money: spending is fees plus incentives, never above ``annual_budget``. A cohort enrols only if
+its fees and all the incentives it could be owed fit in what is left of the year's budget after
+incentives already promised, so promised incentives can always be paid.
+
+Burn-in: a programme in force in March 2021 enrols only in the last ``history_months`` months
+of the stationary burn-in (Prakerja began in April 2020), not through all of it.
+
+Limits: hooks run only inside the policy's window, so enrolment stops ``duration_months``
+before ``end`` (everyone enrolled completes inside the window); incentives falling due after
+``end`` are not paid and effects stop fading after ``end``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simulation.errors import InputError
+from simulation.parameter_set import ParameterSet, baseline_parameters, month_index, month_label
+from simulation.policies.base import Arg, Policy, register
+from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
+
+if TYPE_CHECKING:
+    from simulation.model import PovertyModel
+
+PROGRAMMES = ("prakerja", "blk")
+_GROUP = "programmes.training"
+# Settings shared by both programmes (no ``<programme>_`` prefix in the parameter file).
+_COMMON = ("effect_half_life_months", "disadvantaged_effect_share",
+           "disadvantaged_consumption_percentile")
+
+
+@register
+class VocationalTraining(Policy):
+    """A vocational-training programme (Kartu Prakerja or BLK).
+
+    Every setting left as None takes the parameter file's value in force that month
+    (``programmes.training.<programme>_<setting>``; the effect-shape settings have no prefix).
+
+    Args:
+        programme: ``prakerja`` or ``blk``: which defaults to use.
+        scale: Multiplier of ``slots_per_year`` (0 turns the programme off exactly).
+        slots_per_year: Trainees enrolled per year (real persons).
+        duration_months: Months from enrolment to completion.
+        completion_rate: Share of trainees who complete (effects and incentives).
+        fee: Rp per trainee booked at enrolment (course fee or cost).
+        incentive_monthly: Rp paid to a completer's household per incentive month.
+        incentive_months: Number of incentive payments, from the completion month.
+        survey_incentive: Rp paid with the last incentive payment.
+        poor_share: Share of slots for the registry's poorest households' members.
+        applicant_urban_share: Urban share of the other trainees.
+        applicant_senior_secondary_share: Senior-secondary-or-more share of the other trainees.
+        applicant_not_working_share: Unemployed share of the other trainees.
+        history_months: Burn-in months (before March 2021) in which the programme enrols.
+        skill_boost: Full log boost to a completer's chance of winning a vacancy.
+        earnings_premium: Full proportional earnings gain of a completer.
+        effect_half_life_months: Half-life of both effects (0 = no fading).
+        disadvantaged_effect_share: Share of the full effects for poor, rural or informal trainees.
+        disadvantaged_consumption_percentile: Person-weighted consumption percentile below which
+            a trainee's household counts as poorest.
+
+    Examples:
+        >>> p = VocationalTraining(label="prakerja", programme="prakerja", scale=0.5)
+        >>> p.to_dict()["type"], p.lever, p.scale
+        ('vocational_training', 'training', 0.5)
+        >>> try:
+        ...     VocationalTraining(label="x", poor_share=1.5)
+        ... except ValueError as err:
+        ...     print(err.key)
+        policy.poor_share
+    """
+
+    kind = "vocational_training"
+    lever = "training"
+    ARGS = {
+        "programme": Arg("str", "prakerja", help="prakerja or blk: which defaults to use"),
+        "scale": Arg("float", 1.0, minimum=0, maximum=1000, help="multiplier of slots_per_year"),
+        "slots_per_year": Arg("float", None, minimum=0, optional=True,
+                              help="trainees enrolled per year (persons)"),
+        "duration_months": Arg("int", None, minimum=0, maximum=24, optional=True,
+                               help="months from enrolment to completion"),
+        "completion_rate": Arg("rate", None, optional=True, help="share of trainees completing"),
+        "fee": Arg("money", None, optional=True, help="Rp per trainee at enrolment"),
+        "incentive_monthly": Arg("money", None, optional=True,
+                                 help="Rp per completer's household per incentive month"),
+        "incentive_months": Arg("int", None, minimum=0, maximum=24, optional=True,
+                                help="number of incentive payments"),
+        "survey_incentive": Arg("money", None, optional=True,
+                                help="Rp paid with the last incentive payment"),
+        "poor_share": Arg("rate", None, optional=True,
+                          help="share of slots for the registry's poorest"),
+        "applicant_urban_share": Arg("rate", None, optional=True,
+                                     help="urban share of the other trainees"),
+        "applicant_senior_secondary_share": Arg("rate", None, optional=True,
+                                                help="senior-secondary share of other trainees"),
+        "applicant_not_working_share": Arg("rate", None, optional=True,
+                                           help="unemployed share of the other trainees"),
+        "history_months": Arg("int", None, minimum=0, maximum=600, optional=True,
+                              help="burn-in months in which it enrols"),
+        "skill_boost": Arg("float", None, minimum=0, maximum=5, optional=True,
+                           help="log boost to the chance of winning a vacancy"),
+        "earnings_premium": Arg("float", None, minimum=0, maximum=2, optional=True,
+                                help="proportional earnings gain"),
+        "effect_half_life_months": Arg("float", None, minimum=0, maximum=1200, optional=True,
+                                       help="half-life of the effects in months (0 = none)"),
+        "disadvantaged_effect_share": Arg("rate", None, optional=True,
+                                          help="effect share for poor, rural, informal"),
+        "disadvantaged_consumption_percentile": Arg("rate", None, optional=True,
+                                                    help="poorest cut (persons)"),
+    }
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        if self.programme not in PROGRAMMES:
+            raise InputError(self._file, f"{self._key}.programme",
+                             f"one of {', '.join(PROGRAMMES)}", self.programme)
+
+    # ------------------------------------------------------------------ settings
+    def setting(self, model: PovertyModel, name: str, month: int | None = None) -> Any:
+        """The value of setting ``name``: the argument if given, else the parameter file's.
+
+        Args:
+            model: The model (its parameters and current month).
+            name: An argument name of :attr:`ARGS`.
+            month: Month index to read dated parameters at (default: this step's month; March
+                2021 during the burn-in).
+        """
+        value = self._args.get(name)
+        if value is not None:
+            return value
+        return model.params.value(self.parameter_path(name),
+                                  at=self._month(model) if month is None else month)
+
+    def parameter_path(self, name: str) -> str:
+        """Dotted path of the parameter holding the default of setting ``name``."""
+        return f"{_GROUP}.{name}" if name in _COMMON else f"{_GROUP}.{self.programme}_{name}"
+
+    @staticmethod
+    def _month(model: PovertyModel) -> int:
+        return int(model.paths.months[0 if model._stationary else model.t])
+
+    # ------------------------------------------------------------------ lifecycle
+    def init(self, model: PovertyModel) -> None:
+        """Check the settings, allocate per-worker records and the monthly tallies."""
+        super().init(model)
+        first = int(model.paths.months[0])
+        for name in self.ARGS:
+            if name not in ("programme", "scale"):
+                self.setting(model, name, first)  # an unknown or missing parameter fails here
+        n = model.workers.n
+        self.trained = np.zeros(n, dtype=bool)
+        self._skill = np.zeros(n, dtype=np.float32)  # this programme's part of workers.skill
+        self._premium = np.zeros(n, dtype=np.float32)
+        self._effect_idx = np.empty(0, dtype=np.int64)  # completers with effects
+        # Pending completions: worker, completion clock, full-effect share.
+        self._c_worker = np.empty(0, dtype=np.int64)
+        self._c_done = np.empty(0, dtype=np.int64)
+        self._c_factor = np.empty(0, dtype=np.float32)
+        # Incentive schedule: household, first payment clock, payments, Rp per month, survey Rp.
+        self._p_hh = np.empty(0, dtype=np.int64)
+        self._p_first = np.empty(0, dtype=np.int64)
+        self._p_months = np.empty(0, dtype=np.int64)
+        self._p_monthly = np.empty(0, dtype=np.float64)
+        self._p_survey = np.empty(0, dtype=np.float64)
+        self._queue: list[np.ndarray] = []
+        self._burn_k = 0
+        self._clock = 0
+        steps = model.paths.n_steps + 1
+        self.enrolled = np.zeros(steps)  # real persons enrolled in each step
+        self.completed = np.zeros(steps)  # real persons completing in each step
+        self._end_step = month_index(self.end) - first
+        from simulation.model import burn_in_months  # here: model imports the policies
+
+        self._burn_total = burn_in_months(model.params)
+
+    def admit(self, workers: np.ndarray) -> None:
+        """Enrol these sample workers at the next month's enrolment, besides the slots.
+
+        Used by :func:`simulate_lottery` to admit lottery winners; workers already trained by
+        this programme are skipped; the budget still applies.
+        """
+        self._queue.append(np.asarray(workers, dtype=np.int64))
+
+    # ------------------------------------------------------------------ hooks
+    def before_labour_market(self, model: PovertyModel) -> None:
+        """Fade effects, give this month's completers theirs, enrol new trainees."""
+        if model._stationary:
+            self._clock = self._burn_k
+            self._burn_k += 1
+        else:
+            self._clock = self._burn_k + model.t
+        self._fade(model)
+        self._complete(model)
+        self._enrol(model)
+
+    def pay_transfers(self, model: PovertyModel) -> None:
+        """Pay the incentives due this month to completers' households (within the budget)."""
+        if len(self._p_hh) == 0:
+            return
+        c = self._clock
+        last = self._p_first + self._p_months - 1
+        due = np.flatnonzero((self._p_first <= c) & (c <= last))
+        if len(due):
+            amount = self._p_monthly[due] + np.where(last[due] == c, self._p_survey[due], 0.0)
+            weight = float(model.households.weight[0])
+            t = model.t
+            paid = len(due)
+            if self.annual_budget is not None and not model._stationary:
+                cum = np.cumsum(amount) * weight
+                paid = int(np.searchsorted(cum, self.budget_left(t) * (1 + 1e-12), "right"))
+            np.add.at(model.households.transfers, self._p_hh[due[:paid]],
+                      amount[:paid].astype(np.float32))
+            self.spend(t, float(amount[:paid].sum()) * weight, model)
+        keep = last > c
+        for name in ("_p_hh", "_p_first", "_p_months", "_p_monthly", "_p_survey"):
+            setattr(self, name, getattr(self, name)[keep])
+
+    # ------------------------------------------------------------------ the month's steps
+    def _fade(self, model: PovertyModel) -> None:
+        half_life = float(self.setting(model, "effect_half_life_months"))
+        idx = self._effect_idx
+        if half_life <= 0 or len(idx) == 0:
+            return
+        keep = np.float32(0.5 ** (1.0 / half_life))
+        w = model.workers
+        for mine, theirs in ((self._skill, w.skill), (self._premium, w.earnings_premium)):
+            old = mine[idx]
+            new = old * keep
+            theirs[idx] += new - old
+            mine[idx] = new
+
+    def _complete(self, model: PovertyModel) -> None:
+        if len(self._c_worker) == 0:
+            return
+        now = self._c_done <= self._clock
+        if not now.any():
+            return
+        who, factor = self._c_worker[now], self._c_factor[now]
+        self._c_worker, self._c_done = self._c_worker[~now], self._c_done[~now]
+        self._c_factor = self._c_factor[~now]
+        skill = (np.float32(self.setting(model, "skill_boost")) * factor).astype(np.float32)
+        premium = (np.float32(self.setting(model, "earnings_premium")) * factor).astype(
+            np.float32)
+        w = model.workers
+        # Each worker is trained at most once by a programme, so ``who`` has no repeats.
+        self._skill[who] += skill
+        self._premium[who] += premium
+        w.skill[who] += skill
+        w.earnings_premium[who] += premium
+        self._effect_idx = np.concatenate([self._effect_idx, who])
+        if not model._stationary:
+            self.completed[model.t] += len(who) * float(model.households.weight[0])
+
+    def _enrol(self, model: PovertyModel) -> None:
+        queued = np.unique(np.concatenate(self._queue)) if self._queue else None
+        self._queue = []
+        duration = int(self.setting(model, "duration_months"))
+        if model._stationary:
+            history = int(self.setting(model, "history_months"))
+            may_enrol = self._burn_total - self._burn_k < history  # _burn_k already counts now
+        else:
+            may_enrol = model.t + duration <= self._end_step
+        weight = float(model.households.weight[0])
+        expected = (float(self.setting(model, "slots_per_year")) * self.scale / 12.0 / weight
+                    if may_enrol else 0.0)
+        if expected <= 0 and (queued is None or len(queued) == 0):
+            return  # nothing to do: no draw from any stream
+        rng = self.rng(model)
+        wanted = int(math.floor(expected + rng.random())) if expected > 0 else 0
+        fee = float(self.setting(model, "fee"))
+        monthly = float(self.setting(model, "incentive_monthly"))
+        months = int(self.setting(model, "incentive_months"))
+        survey = float(self.setting(model, "survey_incentive")) if months > 0 else 0.0
+        per_head = fee + monthly * months + survey  # most one trainee can cost
+        fresh = (queued[~self.trained[queued]] if queued is not None
+                 else np.empty(0, dtype=np.int64))
+        n_total = self._affordable_cohort(model, per_head * weight, len(fresh) + wanted)
+        fresh = fresh[:n_total]
+        chosen = self.draw_trainees(model, n_total - len(fresh), rng, exclude=fresh)
+        who = np.concatenate([fresh, chosen])
+        if len(who) == 0:
+            return
+        self.trained[who] = True
+        self.spend(model.t, fee * weight * len(who), model)
+        if not model._stationary:
+            self.enrolled[model.t] += len(who) * weight
+        completes = rng.random(len(who)) < float(self.setting(model, "completion_rate"))
+        done = who[completes]
+        factor = np.where(self.disadvantaged(model, done),
+                          np.float32(self.setting(model, "disadvantaged_effect_share")),
+                          np.float32(1.0)).astype(np.float32)
+        finish = self._clock + duration
+        self._c_worker = np.concatenate([self._c_worker, done])
+        self._c_done = np.concatenate([self._c_done, np.full(len(done), finish)])
+        self._c_factor = np.concatenate([self._c_factor, factor])
+        if months > 0 and (monthly > 0 or survey > 0) and len(done):
+            k = len(done)
+            self._p_hh = np.concatenate([self._p_hh, model.workers.household[done]])
+            self._p_first = np.concatenate([self._p_first, np.full(k, finish)])
+            self._p_months = np.concatenate([self._p_months, np.full(k, months)])
+            self._p_monthly = np.concatenate([self._p_monthly, np.full(k, monthly)])
+            self._p_survey = np.concatenate([self._p_survey, np.full(k, survey)])
+
+    # ------------------------------------------------------------------ helpers
+    def _affordable_cohort(self, model: PovertyModel, unit_cost: float, wanted: int) -> int:
+        """Trainees whose fee and possible incentives fit in the year's budget, less promises."""
+        if self.annual_budget is None or model._stationary or unit_cost <= 0:
+            return int(wanted)
+        weight = float(model.households.weight[0])
+        c = self._clock
+        left = np.maximum(self._p_first + self._p_months - np.maximum(self._p_first, c), 0)
+        started = self._p_first < c  # the survey incentive is still owed in every case
+        owed = float(np.sum(self._p_monthly * np.where(started, left, self._p_months)
+                            + self._p_survey)) * weight
+        room = self.budget_left(model.t) - owed
+        return int(max(0, min(wanted, math.floor(room / unit_cost + 1e-9))))
+
+    def draw_trainees(self, model: PovertyModel, n: int, rng: np.random.Generator,
+                      exclude: np.ndarray | None = None) -> np.ndarray:
+        """Choose ``n`` sample workers not yet trained: the poor's share, then look-alikes.
+
+        The ``poor_share`` of slots go to members of the households the registry ranks poorest
+        (in registry order, ties at random). The others are drawn cell by cell (working or not,
+        urban or rural, senior secondary or not) in the proportions of the applicant profile,
+        at random within a cell; a cell with too few people leaves its slots unfilled.
+        """
+        if n <= 0:
+            return np.empty(0, dtype=np.int64)
+        w, hh = model.workers, model.households
+        eligible = ~self.trained
+        if exclude is not None and len(exclude):
+            eligible[exclude] = False
+        n_poor = int(math.floor(n * float(self.setting(model, "poor_share")) + rng.random()))
+        n_poor = min(n_poor, n)
+        chosen = [np.empty(0, dtype=np.int64)]
+        if n_poor > 0:
+            pool = np.flatnonzero(eligible)
+            pct = model.registry.percentile[w.household[pool]]
+            if len(pool) > n_poor:  # keep the poorest n_poor (and ties) before sorting
+                near = pct <= np.partition(pct, n_poor)[n_poor]
+                pool, pct = pool[near], pct[near]
+            poor = pool[np.lexsort((rng.random(len(pool)), pct))[:n_poor]]
+            eligible[poor] = False
+            chosen.append(poor)
+        n_open = n - n_poor
+        if n_open > 0:
+            p_out = float(self.setting(model, "applicant_not_working_share"))
+            p_urb = float(self.setting(model, "applicant_urban_share"))
+            p_sec = float(self.setting(model, "applicant_senior_secondary_share"))
+            share = np.empty(8)
+            for c in range(8):
+                share[c] = ((p_out if c & 4 else 1 - p_out) * (p_urb if c & 2 else 1 - p_urb)
+                            * (p_sec if c & 1 else 1 - p_sec))
+            counts = rng.multinomial(n_open, share / share.sum())
+            cell = np.full(w.n, -1, dtype=np.int8)
+            cell[eligible] = (4 * (w.status[eligible] == UNEMPLOYED)
+                              + 2 * hh.is_urban[w.household[eligible]]
+                              + (w.education[eligible] >= 2))
+            for c in np.flatnonzero(counts):
+                members = np.flatnonzero(cell == c)
+                k = min(int(counts[c]), len(members))
+                chosen.append(members[rng.choice(len(members), size=k, replace=False)])
+        return np.concatenate(chosen)
+
+    def disadvantaged(self, model: PovertyModel, workers: np.ndarray) -> np.ndarray:
+        """Whether each worker is rural, an informal worker, or in a poorest household.
+
+        Poorest: the household's per-capita consumption is below the person-weighted
+        ``disadvantaged_consumption_percentile`` (true consumption, not the registry).
+        """
+        if len(workers) == 0:
+            return np.zeros(0, dtype=bool)
+        w, hh = model.workers, model.households
+        pc = hh.consumption / hh.size
+        # The cut from every k-th household (at most ~200,000): households are in random order.
+        step = max(hh.n // 200_000, 1)
+        sub = pc[::step]
+        order = np.argsort(sub, kind="stable")
+        cum = np.cumsum(hh.size[::step][order].astype(np.float64))
+        cut_at = float(self.setting(model, "disadvantaged_consumption_percentile")) * cum[-1]
+        cut = sub[order[min(int(np.searchsorted(cum, cut_at, "left")), len(order) - 1)]]
+        home = w.household[workers]
+        status = w.status[workers]
+        informal = (status == CASUAL) | (status == OWN_ACCOUNT) | (status == UNPAID)
+        return (~hh.is_urban[home]) | informal | (pc[home] < cut)
+
+
+# ----------------------------------------------------------------------------------------------
+# A simulated Kartu Prakerja lottery
+# ----------------------------------------------------------------------------------------------
+def simulate_lottery(params: ParameterSet | None = None, n_households: int = 100_000,
+                     seed: int = 0, *, n_applicants: int | None = None,
+                     applicant_share: float = 0.01, start: str = "2021-04",
+                     months_after: int = 12, replications: int = 1,
+                     programme: str = "prakerja", policy_args: dict | None = None,
+                     spillover: bool = False) -> dict:
+    """Simulate J-PAL's Prakerja lottery: admit a random half of look-alike applicants.
+
+    In each replication a model is run to the month before ``start``; applicants are drawn
+    with the programme's profile (:meth:`VocationalTraining.draw_trainees`, on a ``lottery``
+    stream); a random half is admitted through the policy in ``start`` (the other half is not)
+    and the model runs ``months_after`` more months from the lottery. The policy admits nobody
+    else (``scale`` 0), so the lottery is the only training in the world. Outcomes are compared
+    in the last month: employment (any status but unemployed, J-PAL's "employed or running a
+    business"), formal employment and earnings from all jobs (Rp per month; 0 when not
+    working). The comparison is intention-to-treat (non-completers stay in the admitted arm),
+    as in a lottery.
+
+    Args:
+        params: Parameters (default: the baseline).
+        n_households: Sample households per replication.
+        seed: Root seed; replication ``r`` uses ``SeedSequence(seed).spawn(replications)[r]``.
+        n_applicants: Applicants per replication (default: ``applicant_share`` of workers).
+        applicant_share: Applicants as a share of the labour force when ``n_applicants`` is None;
+            small, so that winners barely crowd out losers (a lottery estimand is partial
+            equilibrium).
+        start: Month of admission (``YYYY-MM``; after March 2021).
+        months_after: Months from admission to the outcome (J-PAL: about a year).
+        replications: Independent model runs pooled.
+        programme: ``prakerja`` or ``blk`` (which defaults the policy uses).
+        policy_args: Other :class:`VocationalTraining` arguments (e.g. ``skill_boost``).
+        spillover: Also run each replication without the lottery (same seed) and report how
+            much the losers' outcomes changed because winners took jobs from them.
+
+    Returns:
+        ``employment_effect_pp`` and ``earnings_effect_pct`` with standard errors
+        (``*_se``), ``formal_effect_pp``, group means, ``n_treated``, ``n_control``, and
+        with ``spillover`` the losers' ``control_spillover_employment_pp`` and
+        ``control_spillover_earnings_pct``.
+
+    Examples:
+        >>> out = simulate_lottery(n_households=3000, seed=1, months_after=2)  # doctest: +SKIP
+        >>> sorted(out)[:2]  # doctest: +SKIP
+        ['control_earnings', 'control_employment']
+    """
+    from simulation.model import PovertyModel  # here: the model imports this package
+
+    params = params if params is not None else baseline_parameters()
+    start_m = month_index(start, key="start")
+    first = month_index("2021-03")
+    if start_m <= first:
+        raise InputError("<simulate_lottery>", "start", "a month after 2021-03", start)
+    end = month_label(start_m + months_after)
+    lags = start_m - first  # steps run before the lottery, admission happens in step lags
+    roots = np.random.SeedSequence(seed).spawn(replications)
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in (
+        "treat", "emp", "formal", "earn", "base_emp", "base_earn")}
+    for root in roots:
+        policy = VocationalTraining(label="lottery", programme=programme, scale=0.0,
+                                    start=start, end=end, **(policy_args or {}))
+        model = PovertyModel(params, n_households=n_households, seed=root, end=end,
+                             policies=[policy])
+        while model.t < lags - 1:
+            model.step()
+        lot = model.streams.generator("lottery", 0)
+        live = model.policies[0]
+        k = n_applicants if n_applicants is not None else int(applicant_share * model.workers.n)
+        applicants = live.draw_trainees(model, k, lot)
+        win = lot.permutation(len(applicants)) < len(applicants) // 2
+        live.admit(applicants[win])
+        while model.t < model.paths.n_steps:
+            model.step()
+        w = model.workers
+        parts["treat"].append(win)
+        parts["emp"].append(w.status[applicants] != UNEMPLOYED)
+        parts["formal"].append(w.status[applicants] == FORMAL)
+        parts["earn"].append(w.earnings[applicants].astype(np.float64))
+        if spillover:
+            base = PovertyModel(params, n_households=n_households, seed=root, end=end)
+            base.run()
+            parts["base_emp"].append(base.workers.status[applicants] != UNEMPLOYED)
+            parts["base_earn"].append(base.workers.earnings[applicants].astype(np.float64))
+    treat = np.concatenate(parts["treat"])
+    emp = np.concatenate(parts["emp"]).astype(np.float64)
+    formal = np.concatenate(parts["formal"]).astype(np.float64)
+    earn = np.concatenate(parts["earn"])
+    out = {"n_treated": int(treat.sum()), "n_control": int((~treat).sum()),
+           "replications": replications, "months_after": months_after}
+    for name, y in (("employment", emp), ("formal", formal), ("earnings", earn)):
+        out[f"treated_{name}"] = float(y[treat].mean())
+        out[f"control_{name}"] = float(y[~treat].mean())
+    d_emp, se_emp = _difference(emp, treat)
+    d_formal, se_formal = _difference(formal, treat)
+    d_earn, se_earn = _difference(earn, treat)
+    mc = out["control_earnings"]
+    out["employment_effect_pp"] = 100 * d_emp
+    out["employment_effect_pp_se"] = 100 * se_emp
+    out["formal_effect_pp"] = 100 * d_formal
+    out["formal_effect_pp_se"] = 100 * se_formal
+    out["earnings_effect_rp"] = d_earn
+    out["earnings_effect_rp_se"] = se_earn
+    # Percent of the losers' mean; the delta method adds the noise of that mean.
+    var_c = earn[~treat].var(ddof=1) / max((~treat).sum(), 1)
+    var_t = earn[treat].var(ddof=1) / max(treat.sum(), 1)
+    mt = out["treated_earnings"]
+    out["earnings_effect_pct"] = 100 * (mt / mc - 1)
+    out["earnings_effect_pct_se"] = 100 * math.sqrt(var_t / mc**2 + mt**2 * var_c / mc**4)
+    if spillover:
+        base_emp = np.concatenate(parts["base_emp"]).astype(np.float64)
+        base_earn = np.concatenate(parts["base_earn"])
+        out["control_spillover_employment_pp"] = 100 * float(emp[~treat].mean()
+                                                             - base_emp[~treat].mean())
+        out["control_spillover_earnings_pct"] = 100 * float(earn[~treat].mean()
+                                                            / base_earn[~treat].mean() - 1)
+    return out
+
+
+def _difference(y: np.ndarray, treat: np.ndarray) -> tuple[float, float]:
+    """Difference in means (treated - control) and its standard error (unequal variances)."""
+    a, b = y[treat], y[~treat]
+    se = math.sqrt(a.var(ddof=1) / max(len(a), 1) + b.var(ddof=1) / max(len(b), 1))
+    return float(a.mean() - b.mean()), se
