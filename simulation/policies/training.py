@@ -214,6 +214,14 @@ class VocationalTraining(Policy):
         """
         self._queue.append(np.asarray(workers, dtype=np.int64))
 
+    def is_active(self, t: int) -> bool:
+        """Active from ``start`` to the end of the run, not only to ``end``.
+
+        Enrolment stops so that the last course ends by ``end``; after that the programme still
+        completes its trainees, pays the incentives it owes and lets its effects fade.
+        """
+        return t >= 1 and self.ti_start <= t and self.ti_start <= self.ti_end
+
     # ------------------------------------------------------------------ hooks
     def before_labour_market(self, model: PovertyModel) -> None:
         """Fade effects, give this month's completers theirs, enrol new trainees."""
