@@ -151,6 +151,36 @@ class Policy:
     def pay_transfers(self, model: PovertyModel) -> None:
         """Add this month's cash transfers to ``model.households.transfers``."""
 
+    # ------------------------------------------------------------------ settings
+    def parameter_path(self, name: str) -> str:
+        """Dotted path of the parameter giving the default of argument ``name``.
+
+        Subclasses that default their sizes from a parameter file override this (or set
+        ``PARAMETER_GROUP`` and ``DEFAULTS``: argument name -> key in that group).
+        """
+        group = getattr(self, "PARAMETER_GROUP", None)
+        defaults = getattr(self, "DEFAULTS", {})
+        if group is None or name not in defaults:
+            raise KeyError(f"{self.kind}: no parameter default for {name!r}")
+        return f"{group}.{defaults[name]}"
+
+    def setting(self, model: PovertyModel, name: str, month: int | None = None) -> Any:
+        """The argument ``name`` if given, else its parameter's value in the month.
+
+        Args:
+            model: The model (its parameters and clock).
+            name: An argument name of ``ARGS``.
+            month: Month index to read dated parameters at (default: this step's month;
+                March 2021 during the burn-in and before the clock starts).
+        """
+        value = self._args.get(name)
+        if value is not None:
+            return value
+        if month is None:
+            step = 0 if getattr(model, "_stationary", False) else getattr(model, "t", 0)
+            month = int(model.paths.months[step])
+        return model.params.value(self.parameter_path(name), at=month)
+
     # ------------------------------------------------------------------ money
     def budget_left(self, t: int) -> float:
         """Rupiah left in the calendar year of step ``t`` (inf if no budget)."""

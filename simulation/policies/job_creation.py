@@ -33,7 +33,7 @@ labour market.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -74,6 +74,8 @@ class _JobCreationPolicy(Policy):
     gives each argument its default when the scenario leaves it unset.
     """
 
+    PARAMETER_GROUP = PARAMS
+
     lever = "job_creation"
     DEFAULTS: dict[str, str] = {}
 
@@ -84,15 +86,6 @@ class _JobCreationPolicy(Policy):
             self.setting(model, name)
         self._weight = float(model.households.weight[0])
         self.stats: dict[str, float] = {}
-
-    def setting(self, model: PovertyModel, name: str) -> Any:
-        """The argument ``name`` if set, else its parameter's value in the current month."""
-        value = getattr(self, name)
-        if value is None:
-            step = getattr(model, "t", 0)  # init() runs before the model sets its clock
-            value = model.params.value(f"{PARAMS}.{self.DEFAULTS[name]}",
-                                       at=int(model.paths.months[step]))
-        return value
 
     def monthly_units(self, model: PovertyModel, per_year: float,
                       rng: np.random.Generator) -> int:

@@ -149,28 +149,9 @@ class VocationalTraining(Policy):
                              f"one of {', '.join(PROGRAMMES)}", self.programme)
 
     # ------------------------------------------------------------------ settings
-    def setting(self, model: PovertyModel, name: str, month: int | None = None) -> Any:
-        """The value of setting ``name``: the argument if given, else the parameter file's.
-
-        Args:
-            model: The model (its parameters and current month).
-            name: An argument name of :attr:`ARGS`.
-            month: Month index to read dated parameters at (default: this step's month; March
-                2021 during the burn-in).
-        """
-        value = self._args.get(name)
-        if value is not None:
-            return value
-        return model.params.value(self.parameter_path(name),
-                                  at=self._month(model) if month is None else month)
-
     def parameter_path(self, name: str) -> str:
         """Dotted path of the parameter holding the default of setting ``name``."""
         return f"{_GROUP}.{name}" if name in _COMMON else f"{_GROUP}.{self.programme}_{name}"
-
-    @staticmethod
-    def _month(model: PovertyModel) -> int:
-        return int(model.paths.months[0 if model._stationary else model.t])
 
     # ------------------------------------------------------------------ lifecycle
     def init(self, model: PovertyModel) -> None:
