@@ -32,6 +32,8 @@ from simulation.measures import INDICATOR_NAMES, labour_indicators, poverty_indi
 from simulation.parameter_set import ParameterSet, baseline_parameters
 from simulation.policies import Policy, make_policy
 from simulation.population import build_population
+from simulation.shocks import STREAM as SHOCK_STREAM
+from simulation.shocks import ShockProcess
 from simulation.state import CASUAL, OWN_ACCOUNT
 from simulation.streams import Streams
 from simulation.targeting import Registry
@@ -119,6 +121,7 @@ class PovertyModel(mesa.Model):
         self._static_search_weight = lm.static_search_weight(self.workers, self.labour,
                                                              self.households.is_urban)
         self.registry = Registry(self.params, self.households, self.streams)
+        self.shocks = ShockProcess.from_params(self.params, self.workers.n, self.households.n)
         self.policies = build_policies(policies)
         for policy in self.policies:
             policy.init(self)
@@ -185,12 +188,7 @@ class PovertyModel(mesa.Model):
         withheld. Returns ``{"accident", "death", "incapacitated"}`` worker indices and
         ``{"illness"}`` household indices.
         """
-        from simulation.shocks import STREAM, ShockProcess
-
-        if getattr(self, "shocks", None) is None:  # built on first use (burn-in month 1)
-            self.shocks = ShockProcess.from_params(self.params, self.workers.n,
-                                                   self.households.n)
-        g = self.streams.generator(STREAM, self._draw_t)
+        g = self.streams.generator(SHOCK_STREAM, self._draw_t)
         u_workers = g.random(self.workers.n, dtype=np.float32)
         u_households = g.random(self.households.n, dtype=np.float32)
         return self.shocks.step(self.workers, self.employer_state, self.households,
