@@ -1,4 +1,4 @@
-"""The ``povsim`` command line: a thin layer over :mod:`simulation.experiments`.
+"""The ``povsim`` command line: a thin layer over :mod:`simulation.api`.
 
 ``povsim run SCENARIO.yaml [...]`` checks every input first (scenario files, numbers, the output
 folder), then runs the scenarios, writes a run folder and prints a short summary. A bad input
@@ -16,17 +16,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from simulation import api
 from simulation import experiments as ex
 from simulation.errors import InputError
-from simulation.scenarios import load_scenario
 
 CMD = "<command line>"
-DEFAULTS = {
-    "households": 100_000,
-    "replications": 8,
-    "seed": 20210301,  # the model's first month, March 2021
-    "end": "2024-12",
-}
+# The API's defaults; only the number of workers differs (see _default_workers).
+DEFAULTS = {key: api.DEFAULTS[key] for key in ("households", "replications", "seed", "end")}
 
 
 class _UsageError(Exception):
@@ -95,7 +91,7 @@ def _run(args: argparse.Namespace, command_line: str) -> int:
     seed = _as_int(args.seed, "--seed")
     workers = _default_workers() if args.workers is None else _as_int(args.workers, "--workers")
     ex.check_settings(households, replications, seed, workers, args.end)
-    scenarios = [load_scenario(path) for path in args.scenarios]
+    scenarios = [api.load_scenario(path) for path in args.scenarios]
     ex.check_unique_names(scenarios)
     out = ex.check_out_dir(args.out if args.out is not None
                            else _default_out([s.name for s in scenarios]))
@@ -104,11 +100,10 @@ def _run(args: argparse.Namespace, command_line: str) -> int:
     print(f"povsim: {len(scenarios)} scenario(s) x {replications} replication(s), "
           f"{households:,} households, {ex.START} to {args.end}, "
           f"{min(workers, len(scenarios) * replications)} worker(s)", file=sys.stderr)
-    result = ex.run_experiment(scenarios, households=households, replications=replications,
-                               seed=seed, end=args.end, workers=workers,
-                               progress=sys.stderr.isatty())
-    out = ex.save(result, out, command_line)
-    print(format_summary(ex.summary(result), result, out))
+    results = api.run(scenarios, households=households, replications=replications, seed=seed,
+                      end=args.end, workers=workers, progress=sys.stderr.isatty())
+    out = results.save(out, command_line)
+    print(format_summary(results.summary_dict(), results.experiment, out))
     return 0
 
 

@@ -572,7 +572,7 @@ def manifest(result: ExperimentResult, command_line: str) -> dict:
                 "file": sc.file,
                 "changes": dict(sc.changes),
                 "counterfactual": sc.counterfactual,
-                "policies": [dict(p) for p in sc.policies],
+                "policies": sc.policy_specs(),
                 "parameters_digest": sc.params.digest(),
                 "parameters": sc.params.to_dict(),
             }

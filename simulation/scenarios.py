@@ -32,6 +32,7 @@ from typing import Any
 
 from simulation.errors import InputError
 from simulation.parameter_set import ParameterSet, baseline_parameters, read_yaml
+from simulation.policies.base import Policy
 
 # A name goes into output folder names and the ``scenario`` column, so keep it path-safe.
 _NAME_RE = re.compile(r"^\w[\w.-]{0,63}$")
@@ -50,7 +51,8 @@ class Scenario:
         changes: The parameter changes applied to the baseline (dotted path -> value or
             ``{YYYY-MM: value}``), read-only.
         params: The fully resolved parameters.
-        policies: Policy specs (``{"type": kind, "label": ..., ...}``), checked on load.
+        policies: Policies: specs (``{"type": kind, "label": ..., ...}``, checked on load) or
+            policy objects (:class:`simulation.policies.Policy`, copied; built in code).
         counterfactual: Name of the scenario to measure persons lifted against (optional).
 
     Examples:
@@ -64,18 +66,147 @@ class Scenario:
     path: Path | None
     changes: Mapping[str, Any] = field(hash=False)
     params: ParameterSet = field(hash=False, repr=False)
-    policies: tuple[dict, ...] = field(default=(), hash=False)
+    policies: tuple[dict | Policy, ...] = field(default=(), hash=False)
     counterfactual: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "changes", MappingProxyType(copy.deepcopy(dict(self.changes))))
-        object.__setattr__(self, "policies", tuple(copy.deepcopy(dict(p))
-                                                   for p in self.policies))
+        object.__setattr__(self, "policies", tuple(
+            copy.deepcopy(p) if isinstance(p, Policy) else copy.deepcopy(dict(p))
+            for p in self.policies))
 
     def __reduce__(self):  # MappingProxyType does not pickle; rebuild from a plain dict
         return (Scenario, (self.name, self.description, self.path, dict(self.changes),
-                           self.params, tuple(dict(p) for p in self.policies),
-                           self.counterfactual))
+                           self.params, self.policies, self.counterfactual))
+
+    def policy_specs(self) -> list[dict]:
+        """The policies as ``{"type": kind, **arguments}`` specs (objects via ``to_dict``)."""
+        return [p.to_dict() if isinstance(p, Policy) else dict(p) for p in self.policies]
+
+    # ------------------------------------------------------------------ composing in code
+    def with_changes(self, changes: Mapping[str, Any], name: str | None = None,
+                     description: str | None = None) -> Scenario:
+        """Return a copy with more parameter changes applied on top of this scenario's.
+
+        Changes compose: the new ones are applied to this scenario's resolved parameters (so a
+        ``{YYYY-MM: value}`` change adds dates to this scenario's values, not the baseline's).
+        ``changes`` of the result records both sets, the later one winning for a path (dated
+        mappings merged). This scenario is not modified.
+
+        Args:
+            changes: Dotted parameter path -> value or ``{YYYY-MM: value}``.
+            name: Name of the new scenario (default: this one's).
+            description: Its description (default: this one's).
+
+        Raises:
+            InputError: naming ``<scenario NAME>`` and the path, for an unknown path, a wrong
+                type or a value out of range.
+
+        Examples:
+            >>> s = Scenario.from_changes("a", {"labour.matching.efficiency": 0.2})
+            >>> t = s.with_changes({"labour.flows.fallback_rate": 0.1}, name="b")
+            >>> sorted(t.changes), s.params.value("labour.flows.fallback_rate") != 0.1
+            (['labour.flows.fallback_rate', 'labour.matching.efficiency'], True)
+        """
+        name = _check_name(self.name if name is None else name, f"<scenario {name}>")
+        source = f"<scenario {name}>"
+        if not isinstance(changes, Mapping):
+            raise InputError(source, "parameters", "a mapping of parameter paths to values",
+                             changes)
+        params = self.params.with_changes(changes, source=source)
+        merged = {k: copy.deepcopy(v) for k, v in self.changes.items()}
+        for path, change in changes.items():
+            old = merged.get(path)
+            if isinstance(change, Mapping) and isinstance(old, Mapping):
+                merged[path] = {**old, **change}
+            else:
+                merged[path] = copy.deepcopy(change)
+        return Scenario(name=name, description=self.description if description is None
+                        else description, path=None, changes=merged, params=params,
+                        policies=self.policies, counterfactual=self.counterfactual)
+
+    def with_policies(self, add: Any = (), remove: Any = (), name: str | None = None,
+                      description: str | None = None) -> Scenario:
+        """Return a copy with policies removed (by label) and added (specs or objects).
+
+        Args:
+            add: Policies to append: ``{"type": kind, "label": ..., ...}`` specs or policy
+                objects (a registered class, or any :class:`~simulation.policies.Policy`).
+            remove: Labels of this scenario's policies to drop.
+            name: Name of the new scenario (default: this one's).
+            description: Its description (default: this one's).
+
+        Raises:
+            InputError: for an unknown label in ``remove``, a bad spec or a duplicate label.
+
+        Examples:
+            >>> s = Scenario.from_changes("a", {}).with_policies(
+            ...     add=[{"type": "cash_transfer", "label": "topup", "amount_monthly": 1e5,
+            ...           "share": 0.1}])
+            >>> [p["label"] for p in s.policy_specs()]
+            ['topup']
+            >>> [p["label"] for p in s.with_policies(remove=["topup"]).policy_specs()]
+            []
+        """
+        name = _check_name(self.name if name is None else name, f"<scenario {name}>")
+        source = f"<scenario {name}>"
+        remove = [remove] if isinstance(remove, str) else list(remove)
+        add = [add] if isinstance(add, Mapping | Policy) else list(add)
+        labels = [p["label"] for p in self.policy_specs()]
+        for label in remove:
+            if label not in labels:
+                raise InputError(source, "remove", f"a policy label of {self.name}: "
+                                 f"{', '.join(labels) or '(none)'}", label)
+        kept = [p for p, label in zip(self.policies, labels, strict=True) if label not in remove]
+        policies = _check_policies([*kept, *(p if isinstance(p, Policy) else dict(p)
+                                             for p in add)], source)
+        return Scenario(name=name, description=self.description if description is None
+                        else description, path=None, changes=self.changes, params=self.params,
+                        policies=policies, counterfactual=self.counterfactual)
+
+    def scale_policy(self, label: str, factor: float, name: str | None = None,
+                     description: str | None = None) -> Scenario:
+        """Return a copy with policy ``label``'s ``scale`` argument multiplied by ``factor``.
+
+        Only for policies with a ``scale`` argument (job creation, training); the budget cap,
+        if any, is unchanged.
+
+        Raises:
+            InputError: for an unknown label, a policy without ``scale`` or a bad factor.
+
+        Examples:
+            >>> s = Scenario.from_changes("a", {}, policies=[{"type": "padat_karya",
+            ...                                                "label": "pk"}])
+            >>> s.scale_policy("pk", 2.5).policy_specs()[0]["scale"]
+            2.5
+        """
+        from simulation.policies import make_policy
+
+        name = _check_name(self.name if name is None else name, f"<scenario {name}>")
+        source = f"<scenario {name}>"
+        specs = self.policy_specs()
+        labels = [p["label"] for p in specs]
+        if label not in labels:
+            raise InputError(source, "scale_policy", f"a policy label of {self.name}: "
+                             f"{', '.join(labels) or '(none)'}", label)
+        i = labels.index(label)
+        if "scale" not in specs[i]:
+            raise InputError(source, f"{label}.scale", "a policy with a scale argument "
+                             "(job creation, training)", specs[i]["type"])
+        if (not isinstance(factor, int | float) or isinstance(factor, bool)
+                or not factor >= 0 or factor == float("inf")):
+            raise InputError(source, f"{label}.scale", "a factor >= 0", factor)
+        policies = list(self.policies)
+        spec = {**specs[i], "scale": float(specs[i]["scale"]) * float(factor)}
+        old = policies[i]
+        if isinstance(old, Policy):  # an object: rebuild it from its arguments
+            policies[i] = type(old)(file=source, key=label,
+                                    **{k: v for k, v in spec.items() if k != "type"})
+        else:
+            policies[i] = make_policy(spec, file=source, key=f"{label}").to_dict()
+        return Scenario(name=name, description=self.description if description is None
+                        else description, path=None, changes=self.changes, params=self.params,
+                        policies=tuple(policies), counterfactual=self.counterfactual)
 
     @property
     def file(self) -> str:
@@ -85,7 +216,7 @@ class Scenario:
     @classmethod
     def from_changes(cls, name: str, changes: Mapping[str, Any], description: str = "",
                      base: ParameterSet | None = None,
-                     policies: tuple[dict, ...] = ()) -> Scenario:
+                     policies: tuple[dict | Policy, ...] = ()) -> Scenario:
         """Build a scenario in code: ``base`` (default: the baseline) with ``changes`` applied.
 
         Raises:
@@ -131,7 +262,8 @@ def _check_parameters(value: Any, file: str) -> dict[str, Any]:
     return dict(value)
 
 
-def _check_policies(value: Any, file: str) -> tuple[dict, ...]:
+def _check_policies(value: Any, file: str) -> tuple[dict | Policy, ...]:
+    """Check policy specs (and, in code, policy objects); return specs and unused objects."""
     from simulation.policies import make_policy
 
     if value is None:
@@ -140,12 +272,18 @@ def _check_policies(value: Any, file: str) -> tuple[dict, ...]:
         raise InputError(file, "policies", "a list of policies, each with a type", value)
     specs, labels = [], set()
     for i, entry in enumerate(value):
-        policy = make_policy(entry, file=file, key=f"policies[{i}]")  # checks every argument
+        if isinstance(entry, Policy):  # built in code (simulation.api): keep the object
+            if entry.initialized:
+                raise InputError(file, f"policies[{i}]", "a policy object not yet used in a run",
+                                 entry.label)
+            policy = entry
+        else:
+            policy = make_policy(entry, file=file, key=f"policies[{i}]")  # checks every argument
         if policy.label in labels:
             raise InputError(file, f"policies[{i}].label", "a label no other policy uses",
                              policy.label)
         labels.add(policy.label)
-        specs.append(policy.to_dict())
+        specs.append(entry if isinstance(entry, Policy) else policy.to_dict())
     return tuple(specs)
 
 
