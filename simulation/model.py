@@ -1,6 +1,6 @@
 """PovertyModel: a Mesa model of Indonesian households and employers, month by month.
 
-The model replicates, from March 2021, the published path of extreme poverty (BPS, revised
+The model simulates, from March 2021, the path of extreme poverty (BPS, revised
 US$1.90 series), national poverty and the Sakernas labour market, as the outcome of households'
 and employers' rules rather than of fitted trends. Households and workers are vectorised arrays
 (:mod:`simulation.state`); employers are Mesa agents over their own arrays
@@ -280,8 +280,8 @@ class PovertyModel(mesa.Model):
         g = self.streams.generator("demand", self._draw_t)
         shock = g.standard_normal(e.n)
         u_round = g.random(e.n)
-        growth = 0.0 * self.paths.sector_growth_monthly[:, 0] if self._stationary else (
-            self.paths.sector_growth_monthly[:, self.t])
+        growth = (np.zeros(3) if self._stationary
+                  else self.paths.sector_growth_monthly[:, self.t])
         return plan_labour_demand(
             e, growth, self.labour.employment_output_elasticity,
             shock, self.labour.demand_shock_sd, self.labour.excess_layoff_rate, u_round)
