@@ -8,6 +8,11 @@ steps, and prints one human-readable line, then, as its last line, one JSON obje
     households, months, seconds (the run phase only), household_months_per_second,
     peak_rss_mb, build_seconds, workers_per_household, state_bytes_per_household
 
+With ``--compare-reference`` it also runs the one-agent-per-household reference
+(``benchmarks/reference.py``) from the same step-0 state for the same months, in the same process,
+and adds ``reference_seconds``, ``reference_household_months_per_second`` and ``speedup`` (the
+vectorised rate over the reference's).
+
 Peak RSS is the process high-water mark (``resource.getrusage``), so it covers the build too.
 """
 
@@ -30,20 +35,25 @@ def peak_rss_mb() -> float:
     return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
 
 
-def measure(households: int, months: int, seed: int) -> dict:
+def measure(households: int, months: int, seed: int, compare_reference: bool = False) -> dict:
     """Build and run the baseline model; return the figures."""
     params = baseline_parameters()
     end = month_label(START_MONTH + months)
     t0 = time.perf_counter()
     model = PovertyModel(params, n_households=households, seed=seed, end=end)
     build = time.perf_counter() - t0
+    reference = None
+    if compare_reference:
+        from reference import ReferenceModel  # benchmarks/reference.py, next to this script
+
+        reference = ReferenceModel(model, seed=seed)
     t1 = time.perf_counter()
     for _ in range(months):
         model.step()
     seconds = time.perf_counter() - t1
     state = (model.households.nbytes() + model.workers.nbytes()
              + model.employer_state.nbytes())
-    return {
+    out = {
         "households": households,
         "months": months,
         "seconds": seconds,
@@ -53,6 +63,15 @@ def measure(households: int, months: int, seed: int) -> dict:
         "workers_per_household": model.workers.n / households,
         "state_bytes_per_household": state / households,
     }
+    if reference is not None:
+        t2 = time.perf_counter()
+        for _ in range(months):
+            reference.step()
+        ref_seconds = time.perf_counter() - t2
+        out["reference_seconds"] = ref_seconds
+        out["reference_household_months_per_second"] = households * months / ref_seconds
+        out["speedup"] = ref_seconds / seconds if seconds > 0 else None
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,15 +79,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--households", type=int, required=True, help="sample households")
     parser.add_argument("--months", type=int, required=True, help="monthly steps to time")
     parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
+    parser.add_argument("--compare-reference", action="store_true",
+                        help="also time the one-agent-per-household reference (slow)")
     args = parser.parse_args(argv)
     if args.households < 1 or args.months < 1:
         parser.error("--households and --months must be at least 1")
-    r = measure(args.households, args.months, args.seed)
+    r = measure(args.households, args.months, args.seed, args.compare_reference)
     print(f"{r['households']:,} households x {r['months']} months (seed {args.seed}): build "
           f"(population and burn-in) {r['build_seconds']:.2f} s, run "
           f"{r['seconds']:.2f} s = {r['household_months_per_second']:,.0f} household-months/s; "
           f"peak RSS {r['peak_rss_mb']:,.0f} MB; {r['workers_per_household']:.2f} workers and "
           f"{r['state_bytes_per_household']:.0f} state bytes per household")
+    if args.compare_reference:
+        print(f"reference (one agent per household): {r['reference_seconds']:.2f} s = "
+              f"{r['reference_household_months_per_second']:,.0f} household-months/s; "
+              f"vectorised speedup {r['speedup']:,.0f}x")
     print(json.dumps(r))
 
 
