@@ -16,9 +16,19 @@ The package's top level is the scripting API (:mod:`simulation.api`)::
 ``run(..., workers=2)`` or more needs the script's code under ``if __name__ == "__main__":``.
 """
 
-from simulation.api import DEFAULTS, Results, Scenario, load_scenario, run, scenario
+from simulation.api import (
+    DEFAULTS,
+    Results,
+    Scenario,
+    format_table,
+    load_scenario,
+    run,
+    scenario,
+    script_parser,
+)
 from simulation.errors import InputError
 from simulation.policies import Arg, Policy, register
 
-__all__ = ["DEFAULTS", "Arg", "InputError", "Policy", "Results", "Scenario", "load_scenario",
+__all__ = ["DEFAULTS", "Arg", "InputError", "Policy", "Results", "Scenario", "format_table",
+           "script_parser", "load_scenario",
            "register", "run", "scenario"]

@@ -31,6 +31,7 @@ cell, the interactive prompt or inside a function; use ``workers=1`` there.
 
 from __future__ import annotations
 
+import argparse
 import copy
 import shlex
 import sys
@@ -48,7 +49,8 @@ from simulation.policies.base import Policy
 from simulation.scenarios import Scenario, _check_counterfactual, _check_name, _check_policies
 from simulation.scenarios import load_scenario as _load_scenario
 
-__all__ = ["DEFAULTS", "Results", "Scenario", "load_scenario", "run", "scenario"]
+__all__ = ["DEFAULTS", "Results", "Scenario", "format_table", "load_scenario", "run",
+           "scenario", "script_parser"]
 
 #: Run settings used when not given (the command line's defaults, except ``workers``).
 DEFAULTS: dict[str, Any] = {
@@ -301,6 +303,39 @@ class Results:
         return pd.Series(lifted, index=pd.Index(a["replication"].to_numpy(), name="replication"),
                          name="persons_lifted")
 
+    def impact_table(self, month: str = "2024-12",
+                     against: Mapping[str, str | None] | None = None) -> pd.DataFrame:
+        """One row per scenario: extreme poverty in ``month`` and persons lifted.
+
+        Args:
+            month: ``YYYY-MM`` inside the run.
+            against: Scenario name -> the scenario to measure persons lifted against (None for
+                no comparison). Default: each scenario's own ``counterfactual`` if it is in the
+                run.
+
+        Returns:
+            Columns ``vs``, ``poverty_pct`` (median over replications), ``p05_pct``,
+            ``p95_pct`` and ``lifted_mean``, ``lifted_p05``, ``lifted_p95`` (persons, NaN
+            without a comparison), indexed by scenario.
+        """
+        probs = self.target_probabilities(month)
+        names = self.scenarios
+        if against is None:
+            against = {sc.name: (sc.counterfactual if sc.counterfactual in names else None)
+                       for sc in self.experiment.scenarios}
+        rows = []
+        for name in names:
+            cf = against.get(name)
+            lifted = (self.persons_lifted(name, cf, month) if cf
+                      else pd.Series([float("nan")]))
+            rows.append({"scenario": name, "vs": cf or "-",
+                         "poverty_pct": 100 * probs.loc[name, "extreme_poverty_rate_median"],
+                         "p05_pct": 100 * probs.loc[name, "extreme_poverty_rate_p05"],
+                         "p95_pct": 100 * probs.loc[name, "extreme_poverty_rate_p95"],
+                         "lifted_mean": lifted.mean(), "lifted_p05": lifted.quantile(0.05),
+                         "lifted_p95": lifted.quantile(0.95)})
+        return pd.DataFrame(rows).set_index("scenario")
+
     def save(self, out_dir: Path | str, command_line: str | None = None) -> Path:
         """Write the run folder the command line writes (same files, same contents).
 
@@ -322,3 +357,28 @@ class Results:
             command_line = shlex.join(["python", *sys.argv])
         return ex.save(self.experiment, out_dir, command_line)
 
+
+
+def script_parser(description: str, households: int, replications: int,
+                  workers: int = 2) -> argparse.ArgumentParser:
+    """An argument parser with the run-size options every scenario script takes.
+
+    ``--households``, ``--replications``, ``--workers`` and ``--seed``, with the script's own
+    defaults; add the script's own options to it.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--households", type=int, default=households)
+    parser.add_argument("--replications", type=int, default=replications)
+    parser.add_argument("--workers", type=int, default=workers)
+    parser.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+    return parser
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Render a results table as text.
+
+    Two decimals for rates and rupiah trillions, thousands separators for persons, ``-`` for
+    missing values.
+    """
+    return table.to_string(float_format=lambda x: f"{x:,.2f}" if abs(x) < 1000 else f"{x:,.0f}",
+                           na_rep="-")

@@ -23,7 +23,6 @@ worker. (In a notebook, define such a class in an importable module or use ``wor
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -93,36 +92,25 @@ def build(amount: float) -> list[ps.Scenario]:
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     """Run the baseline and the top-up; print and return the comparison."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=40_000)
-    parser.add_argument("--replications", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=ps.DEFAULTS["seed"])
+    parser = ps.script_parser(__doc__.splitlines()[0], households=40_000, replications=8)
     parser.add_argument("--amount", type=float, default=1_000_000,
                         help="Rp per household per month (default 1,000,000)")
     args = parser.parse_args(argv)
     results = ps.run(build(args.amount), households=args.households,
                      replications=args.replications, seed=args.seed, workers=args.workers)
-    month = "2024-12"
-    probs = results.target_probabilities(month)
-    lifted = results.persons_lifted("accident_top_up", "baseline", month)
+    out = results.impact_table("2024-12", against={"baseline": None,
+                                                   "accident_top_up": "baseline"})
     spent = results.spending
     spent = spent[spent["label"] == "accident_top_up"]
-    cost = spent["rupiah"].sum() / args.replications
-    out = pd.DataFrame({
-        "poverty_pct": 100 * probs["extreme_poverty_rate_median"],
-        "top_up_spent_T": [0.0, cost / 1e12],
-        "lifted_mean": [float("nan"), lifted.mean()],
-        "lifted_p05": [float("nan"), lifted.quantile(0.05)],
-        "lifted_p95": [float("nan"), lifted.quantile(0.95)],
-    }, index=probs.index)
+    out.insert(1, "top_up_spent_T",
+               [0.0, spent["rupiah"].sum() / args.replications / 1e12])
+    out = out[["poverty_pct", "top_up_spent_T", "lifted_mean", "lifted_p05", "lifted_p95"]]
     print(f"Accident top-up of Rp {args.amount:,.0f} a month for 3 months from 2022-04, "
           f"{args.replications} replications of {args.households:,} households.\n"
           "poverty_pct: extreme poverty in December 2024 (%, median); top_up_spent_T: April "
           "2022-December 2024 (Rp T, mean); lifted_*: persons out of extreme poverty vs the "
           "baseline (mean, p05, p95).")
-    print(out.to_string(float_format=lambda x: f"{x:,.2f}" if abs(x) < 1000 else f"{x:,.0f}",
-                        na_rep="-"))
+    print(ps.format_table(out))
     return out
 
 

@@ -17,7 +17,6 @@ informal workers) shows it in the "spent" column.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
@@ -78,34 +77,21 @@ def build(budget: float) -> list[ps.Scenario]:
 
 def table(results: ps.Results, month: str = "2024-12") -> pd.DataFrame:
     """One row per scenario: extreme poverty, extra spending by lever, persons lifted."""
-    summ = results.summary.set_index(["scenario", "month"]).xs(month, level="month")
+    out = results.impact_table(month)
     spend = results.spending
     spend = spend[spend["label"].str.startswith("extra_")]
     by_label = (spend.groupby(["scenario", "label"])["rupiah"].sum()
                 / results.experiment.replications / 1e12).unstack(fill_value=0.0)
-    rows = []
-    for name in results.scenarios:
-        lifted = results.persons_lifted(name, "baseline", month)
-        rows.append({
-            "scenario": name,
-            "poverty_pct": 100 * summ.loc[name, "extreme_poverty_rate_median"],
-            **{k: (by_label.loc[name, f"extra_{k}"] if name in by_label.index
-                   and f"extra_{k}" in by_label.columns else 0.0)
-               for k in ("training", "padat_karya", "pbi")},
-            "lifted_mean": lifted.mean(),
-            "lifted_p05": lifted.quantile(0.05),
-            "lifted_p95": lifted.quantile(0.95),
-        })
-    return pd.DataFrame(rows).set_index("scenario")
+    for k in ("training", "padat_karya", "pbi"):
+        col = by_label[f"extra_{k}"] if f"extra_{k}" in by_label.columns else None
+        out[k] = [float(col.get(name, 0.0)) if col is not None else 0.0 for name in out.index]
+    return out[["poverty_pct", "training", "padat_karya", "pbi", "lifted_mean", "lifted_p05",
+                "lifted_p95"]]
 
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     """Run the splits and print the table; return it."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=25_000)
-    parser.add_argument("--replications", type=int, default=6)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=ps.DEFAULTS["seed"])
+    parser = ps.script_parser(__doc__.splitlines()[0], households=25_000, replications=6)
     parser.add_argument("--budget", type=float, default=10.0,
                         help="extra budget, Rp trillion a year (default 10)")
     args = parser.parse_args(argv)
@@ -117,8 +103,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
           "(%, median); training, padat_karya, pbi: extra spending April 2022-December 2024 "
           "(Rp T, mean);\nlifted_*: persons out of extreme poverty in December 2024 against "
           "the baseline (mean, p05, p95 over replications).")
-    print(out.to_string(float_format=lambda x: f"{x:,.2f}" if abs(x) < 1000 else f"{x:,.0f}",
-                        na_rep="-"))
+    print(ps.format_table(out))
     return out
 
 

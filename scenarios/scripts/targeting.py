@@ -18,7 +18,6 @@ seeds.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 from pathlib import Path
 
@@ -61,30 +60,14 @@ def build(budget: float) -> list[ps.Scenario]:
 
 def table(results: ps.Results, month: str = "2024-12") -> pd.DataFrame:
     """One row per scenario: extreme poverty and persons lifted against its comparison."""
-    probs = results.target_probabilities(month)
-    against = {"baseline": None, "baseline_perfect": "baseline",
-               "budget_realistic": "baseline", "budget_perfect": "baseline_perfect"}
-    rows = []
-    for name in results.scenarios:
-        cf = against[name]
-        lifted = (results.persons_lifted(name, cf, month) if cf
-                  else pd.Series([float("nan")]))
-        rows.append({"scenario": name, "vs": cf or "-",
-                     "poverty_pct": 100 * probs.loc[name, "extreme_poverty_rate_median"],
-                     "p05_pct": 100 * probs.loc[name, "extreme_poverty_rate_p05"],
-                     "p95_pct": 100 * probs.loc[name, "extreme_poverty_rate_p95"],
-                     "lifted_mean": lifted.mean(), "lifted_p05": lifted.quantile(0.05),
-                     "lifted_p95": lifted.quantile(0.95)})
-    return pd.DataFrame(rows).set_index("scenario")
+    return results.impact_table(month, against={
+        "baseline": None, "baseline_perfect": "baseline",
+        "budget_realistic": "baseline", "budget_perfect": "baseline_perfect"})
 
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:
     """Run the four scenarios and print the table; return it."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=25_000)
-    parser.add_argument("--replications", type=int, default=6)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=ps.DEFAULTS["seed"])
+    parser = ps.script_parser(__doc__.splitlines()[0], households=25_000, replications=6)
     parser.add_argument("--budget", type=float, default=10.0,
                         help="extra budget, Rp trillion a year (default 10)")
     args = parser.parse_args(argv)
@@ -95,8 +78,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
           f"replications of {args.households:,} households.\npoverty_pct: extreme poverty in "
           "December 2024 (%, median, p05, p95); lifted_*: persons out of extreme poverty "
           "against the scenario in 'vs' (mean, p05, p95).")
-    print(out.to_string(float_format=lambda x: f"{x:,.2f}" if abs(x) < 1000 else f"{x:,.0f}",
-                        na_rep="-"))
+    print(ps.format_table(out))
     return out
 
 

@@ -68,6 +68,14 @@ def test_results_save_writes_the_same_run_folder_as_the_cli(tmp_path):
     assert probs.loc["baseline", "p_target_band"] == row["p_target_band"]
     pd.testing.assert_frame_equal(results.timeseries, pd.read_csv(out / "timeseries.csv"),
                                   check_dtype=False)
+    # The impact table: each scenario against its own counterfactual (baseline names one).
+    table = results.impact_table("2024-03")
+    assert table.loc["baseline", "vs"] == "no_programmes"
+    assert table.loc["no_programmes", "vs"] == "-"
+    assert table.loc["baseline", "lifted_mean"] == pytest.approx(lifted.mean())
+    assert table.loc["baseline", "poverty_pct"] == pytest.approx(
+        100 * row["extreme_poverty_rate_median"])
+    assert np.isnan(table.loc["no_programmes", "lifted_mean"])
 
 
 def test_a_scenario_changed_in_code_leaves_the_baseline_unchanged():
