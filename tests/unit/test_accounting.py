@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from short_burn_in import SHORT
 
 from simulation import experiments as ex
 from simulation.cli import main
@@ -18,8 +19,6 @@ from simulation.parameter_set import month_index
 from simulation.scenarios import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-SHORT = {"population.welfare.burn_in_months": 12, "population.welfare.fit_iterations": 1,
-         "population.welfare.fit_months": 2}
 N, R, END = 3000, 3, "2024-03"
 BASE_POLICIES = ({"type": "assistance", "label": "bpnt", "programme": "bpnt"},)
 TOPUP = {"type": "cash_transfer", "label": "topup", "amount_monthly": 300_000, "share": 0.1,

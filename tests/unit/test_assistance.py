@@ -5,18 +5,17 @@ Small models: 4,000 households and a 12-month burn-in, so each run takes well un
 
 import numpy as np
 import pytest
+from short_burn_in import SHORT_PARAMS
 
 from simulation.errors import InputError
 from simulation.model import PovertyModel, run_model
-from simulation.parameter_set import baseline_parameters, month_index
+from simulation.parameter_set import month_index
 from simulation.policies import make_policy
 from simulation.policies.assistance import PROGRAMMES, coverage_error
 from simulation.policies.transfers import CashTransfer
 
-SHORT = {"population.welfare.burn_in_months": 12, "population.welfare.fit_iterations": 1,
-         "population.welfare.fit_months": 2}
 N = 4000
-PARAMS = baseline_parameters().with_changes(SHORT)
+PARAMS = SHORT_PARAMS
 ALL = [{"type": "assistance", "label": p, "programme": p} for p in PROGRAMMES] + [
     {"type": "wage_subsidy", "label": "bsu"}]
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from short_burn_in import SHORT_PARAMS
 
 from simulation import experiments as ex
 from simulation.cli import main
 from simulation.errors import InputError
 from simulation.model import PovertyModel
-from simulation.parameter_set import baseline_parameters, month_index
+from simulation.parameter_set import month_index
 from simulation.policies import REGISTRY, make_policy
 from simulation.population import informal_base_earnings
 from simulation.scenarios import load_scenario
@@ -21,11 +22,7 @@ from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "cases" / "bad_scenarios"
-PARAMS = baseline_parameters().with_changes({
-    "population.welfare.burn_in_months": 12,
-    "population.welfare.fit_iterations": 1,
-    "population.welfare.fit_months": 2,
-})
+PARAMS = SHORT_PARAMS
 N, END = 3000, "2022-06"
 KINDS = ("padat_karya", "tkm_grants", "formal_job_creation")
 

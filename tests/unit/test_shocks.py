@@ -2,15 +2,13 @@
 
 import numpy as np
 import pytest
+from short_burn_in import SHORT_PARAMS
 
 from simulation.model import PovertyModel
-from simulation.parameter_set import baseline_parameters
 from simulation.shocks import ShockProcess, ShockSettings
 from simulation.state import UNEMPLOYED
 
-SHORT = {"population.welfare.burn_in_months": 12, "population.welfare.fit_iterations": 1,
-         "population.welfare.fit_months": 2}
-BASE = baseline_parameters().with_changes(SHORT)
+BASE = SHORT_PARAMS
 TOL = 4  # standard deviations
 
 

@@ -4,18 +4,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from short_burn_in import SHORT_PARAMS
 
 from simulation.errors import InputError
 from simulation.model import PovertyModel
-from simulation.parameter_set import baseline_parameters
 from simulation.policies import make_policy
 from simulation.policies.social_insurance import FLOW_NAMES, BpjsTk, PbiContributions
 from simulation.scenarios import load_scenario
 from simulation.state import FORMAL, UNEMPLOYED
 
-SHORT = {"population.welfare.burn_in_months": 12, "population.welfare.fit_iterations": 1,
-         "population.welfare.fit_months": 2}
-BASE = baseline_parameters().with_changes(SHORT)
+BASE = SHORT_PARAMS
 BAD = Path(__file__).resolve().parents[1] / "cases" / "bad_scenarios"
 BPJS = {"type": "bpjs_tk", "label": "bpjs"}
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from short_burn_in import SHORT_PARAMS
 
 from simulation import labour_market as lm
 from simulation.errors import InputError
 from simulation.model import PovertyModel
-from simulation.parameter_set import baseline_parameters, month_index
+from simulation.parameter_set import month_index
 from simulation.policies import REGISTRY, make_policy
 from simulation.policies.training import VocationalTraining, simulate_lottery
 from simulation.scenarios import load_scenario
@@ -21,11 +22,7 @@ from simulation.state import FORMAL, UNEMPLOYED
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "cases" / "bad_scenarios"
-FAST = baseline_parameters().with_changes({
-    "population.welfare.burn_in_months": 12,
-    "population.welfare.fit_iterations": 1,
-    "population.welfare.fit_months": 2,
-})
+FAST = SHORT_PARAMS
 # Effects that are easy to see: everyone completes, no fading.
 PLAIN = {"completion_rate": 1.0, "effect_half_life_months": 0.0, "skill_boost": 0.8,
          "earnings_premium": 0.1}
