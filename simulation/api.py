@@ -303,6 +303,17 @@ class Results:
         return pd.Series(lifted, index=pd.Index(a["replication"].to_numpy(), name="replication"),
                          name="persons_lifted")
 
+    def spent_by_label(self) -> pd.DataFrame:
+        """Rupiah each policy spent over the whole run, mean over replications.
+
+        Returns:
+            One row per scenario (in run order) and one column per policy label; 0 where a
+            scenario has no such policy.
+        """
+        total = (self.spending.groupby(["scenario", "label"])["rupiah"].sum()
+                 / self.experiment.replications)
+        return total.unstack(fill_value=0.0).reindex(self.scenarios, fill_value=0.0)
+
     def impact_table(self, month: str = "2024-12",
                      against: Mapping[str, str | None] | None = None) -> pd.DataFrame:
         """One row per scenario: extreme poverty in ``month`` and persons lifted.

@@ -100,10 +100,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                      replications=args.replications, seed=args.seed, workers=args.workers)
     out = results.impact_table("2024-12", against={"baseline": None,
                                                    "accident_top_up": "baseline"})
-    spent = results.spending
-    spent = spent[spent["label"] == "accident_top_up"]
-    out.insert(1, "top_up_spent_T",
-               [0.0, spent["rupiah"].sum() / args.replications / 1e12])
+    out.insert(1, "top_up_spent_T", results.spent_by_label()["accident_top_up"] / 1e12)
     out = out[["poverty_pct", "top_up_spent_T", "lifted_mean", "lifted_p05", "lifted_p95"]]
     print(f"Accident top-up of Rp {args.amount:,.0f} a month for 3 months from 2022-04, "
           f"{args.replications} replications of {args.households:,} households.\n"

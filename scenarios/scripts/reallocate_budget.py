@@ -78,13 +78,9 @@ def build(budget: float) -> list[ps.Scenario]:
 def table(results: ps.Results, month: str = "2024-12") -> pd.DataFrame:
     """One row per scenario: extreme poverty, extra spending by lever, persons lifted."""
     out = results.impact_table(month)
-    spend = results.spending
-    spend = spend[spend["label"].str.startswith("extra_")]
-    by_label = (spend.groupby(["scenario", "label"])["rupiah"].sum()
-                / results.experiment.replications / 1e12).unstack(fill_value=0.0)
+    spent = results.spent_by_label() / 1e12
     for k in ("training", "padat_karya", "pbi"):
-        col = by_label[f"extra_{k}"] if f"extra_{k}" in by_label.columns else None
-        out[k] = [float(col.get(name, 0.0)) if col is not None else 0.0 for name in out.index]
+        out[k] = spent.get(f"extra_{k}", 0.0)
     return out[["poverty_pct", "training", "padat_karya", "pbi", "lifted_mean", "lifted_p05",
                 "lifted_p95"]]
 

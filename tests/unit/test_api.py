@@ -76,6 +76,10 @@ def test_results_save_writes_the_same_run_folder_as_the_cli(tmp_path):
     assert table.loc["baseline", "poverty_pct"] == pytest.approx(
         100 * row["extreme_poverty_rate_median"])
     assert np.isnan(table.loc["no_programmes", "lifted_mean"])
+    spent = results.spent_by_label()
+    assert list(spent.index) == ["baseline", "no_programmes"]
+    assert spent.loc["baseline"].sum() == pytest.approx(
+        results.spending.query("scenario == 'baseline'")["rupiah"].sum() / 2)
 
 
 def test_a_scenario_changed_in_code_leaves_the_baseline_unchanged():
