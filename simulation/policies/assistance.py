@@ -111,38 +111,32 @@ class Assistance(CashTransfer):
             raise InputError(self._file, f"{self._key}.exclude_programmes",
                              f"programmes among {', '.join(PROGRAMMES)}", bad[0])
 
-    def _param(self, model: PovertyModel, name: str) -> str:
-        return f"{PARAMS}.{self.programme}_{name}"
+    # Argument -> parameter key after ``programmes.assistance.<programme>_``.
+    _KEYS = {"households": "families", "amount_monthly": "benefit_monthly",
+             "pay_every": "pay_every", "annual_budget": "annual_budget"}
+
+    def parameter_path(self, name: str) -> str:
+        """Dotted path of the programme parameter giving the default of argument ``name``."""
+        return f"{PARAMS}.{self.programme}_{self._KEYS[name]}"
 
     def init(self, model: PovertyModel) -> None:
         """Read the programme's parameters; the budget defaults to the published one x scale."""
-        if self.annual_budget is None and self._param(model, "annual_budget") in model.params:
-            self.annual_budget = float(model.params.value(
-                self._param(model, "annual_budget"))) * self.scale
+        budget = self.parameter_path("annual_budget")
+        if self.annual_budget is None and budget in model.params:
+            self.annual_budget = float(model.params.value(budget)) * self.scale
         super().init(model)
 
     def monthly_coverage(self, model: PovertyModel) -> np.ndarray:
         """Families covered per step (real families), times ``scale``."""
-        if self.households is not None:
-            base = np.full(model.paths.n_steps + 1, float(self.households))
-        else:
-            base = np.asarray(model.params.monthly(self._param(model, "families"),
-                                                   model.paths.months), dtype=np.float64)
-        return base * self.scale
+        return self.monthly_setting(model, "households") * self.scale
 
     def monthly_amount(self, model: PovertyModel) -> np.ndarray:
         """Benefit per family per month, per step."""
-        if self.amount_monthly is not None:
-            return np.full(model.paths.n_steps + 1, float(self.amount_monthly))
-        return np.asarray(model.params.monthly(self._param(model, "benefit_monthly"),
-                                               model.paths.months), dtype=np.float64)
+        return self.monthly_setting(model, "amount_monthly")
 
     def monthly_pay_every(self, model: PovertyModel) -> np.ndarray:
         """Months per payment, per step."""
-        if self.pay_every is not None:
-            return np.full(model.paths.n_steps + 1, int(self.pay_every), dtype=np.int64)
-        return np.asarray(model.params.monthly(self._param(model, "pay_every"),
-                                               model.paths.months), dtype=np.int64)
+        return self.monthly_setting(model, "pay_every", np.int64)
 
     def eligible(self, model: PovertyModel) -> np.ndarray | None:
         """Rural households (BLT Dana Desa), minus recipients of the excluded programmes."""
@@ -184,23 +178,18 @@ class WageSubsidy(Policy):
                         help="highest eligible wage, Rp per month (default: parameter)"),
     }
 
+    PARAMETER_GROUP = PARAMS
+    DEFAULTS = {"workers": "bsu_workers", "amount": "bsu_benefit", "wage_cap": "bsu_wage_cap"}
+
     def init(self, model: PovertyModel) -> None:
         """Read recipients, amounts and the cap by month from the parameters."""
         if self.annual_budget is None:
             self.annual_budget = float(model.params.value(f"{PARAMS}.bsu_annual_budget")) * (
                 self.scale)
         super().init(model)
-        months = model.paths.months
-        n = model.paths.n_steps + 1
-        self._workers = (np.full(n, float(self.workers)) if self.workers is not None else
-                         np.asarray(model.params.monthly(f"{PARAMS}.bsu_workers", months),
-                                    dtype=np.float64)) * self.scale
-        self._amount = (np.full(n, float(self.amount)) if self.amount is not None else
-                        np.asarray(model.params.monthly(f"{PARAMS}.bsu_benefit", months),
-                                   dtype=np.float64))
-        self._cap = (np.full(n, float(self.wage_cap)) if self.wage_cap is not None else
-                     np.asarray(model.params.monthly(f"{PARAMS}.bsu_wage_cap", months),
-                                dtype=np.float64))
+        self._workers = self.monthly_setting(model, "workers") * self.scale
+        self._amount = self.monthly_setting(model, "amount")
+        self._cap = self.monthly_setting(model, "wage_cap")
         self.last_eligible = self.last_paid = 0
 
     def pay_transfers(self, model: PovertyModel) -> None:

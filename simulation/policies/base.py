@@ -181,6 +181,18 @@ class Policy:
             month = int(model.paths.months[step])
         return model.params.value(self.parameter_path(name), at=month)
 
+    def monthly_setting(self, model: PovertyModel, name: str,
+                        dtype: type = np.float64) -> np.ndarray:
+        """Argument ``name`` for every step of the run (:meth:`setting` for all steps at once).
+
+        The argument if given (constant), else the dated parameter month by month.
+        """
+        value = self._args.get(name)
+        if value is not None:
+            return np.full(model.paths.n_steps + 1, value, dtype=dtype)
+        return np.asarray(model.params.monthly(self.parameter_path(name), model.paths.months),
+                          dtype=dtype)
+
     # ------------------------------------------------------------------ money
     def budget_left(self, t: int) -> float:
         """Rupiah left in the calendar year of step ``t`` (inf if no budget)."""
