@@ -109,14 +109,14 @@ def separate(workers: WorkerState, employers: EmployerState, layoffs: np.ndarray
     # Monthly chance by status (formal, casual, own-account, unpaid, unemployed), by lookup.
     base = np.array([s.formal_separation_rate, s.informal_exit_rate, s.informal_exit_rate,
                      s.informal_exit_rate, 0.0], dtype=np.float32)
-    p = base[st]
+    p = base.take(st)
     if layoffs.any():
-        layoff_share = (layoffs / np.maximum(employers.headcount, 1)).astype(np.float32)
-        hit = np.flatnonzero(layoff_share[np.maximum(emp, 0)] * (emp >= 0) > 0)
-        p[hit] += layoff_share[emp[hit]]
+        # Row 0 stands for "no employer" (emp = -1): adding 0 leaves p unchanged.
+        share = np.zeros(employers.n + 1, dtype=np.float32)
+        share[1:] = layoffs / np.maximum(employers.headcount, 1)
+        p += share.take(emp + 1)
     leave = np.flatnonzero(u < p)
-    is_formal = st == FORMAL
-    formal_losers = leave[is_formal[leave]]
+    formal_losers = leave[st[leave] == FORMAL]
     left_emp = emp[leave]
     left_emp = left_emp[left_emp >= 0]
     employers.headcount -= np.bincount(left_emp, minlength=employers.n).astype(np.int32)
@@ -145,10 +145,9 @@ def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray
         static = static_search_weight(workers, s, is_urban)
     intensity = np.array([0.0, s.informal_search_intensity, s.informal_search_intensity,
                           s.informal_search_intensity, 1.0], dtype=np.float32)
-    weights = intensity[workers.status] * static
-    trained = np.flatnonzero(workers.skill)
-    if len(trained):
-        weights[trained] *= np.exp(workers.skill[trained])
+    weights = intensity.take(workers.status) * static
+    if workers.skill.any():  # exp(0) = 1: untrained weights are unchanged
+        weights *= np.exp(workers.skill)
     return weights
 
 
@@ -167,7 +166,7 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     """
     stats = {} if stats is None else stats
     weights = seeker_weights(workers, s, is_urban, static)
-    counts = np.bincount(workers.status, minlength=5)
+    counts = workers.status_counts()
     intensity_sum = float(counts[UNEMPLOYED]) + s.informal_search_intensity * float(
         counts[CASUAL] + counts[OWN_ACCOUNT] + counts[UNPAID])
     v_total = int(employers.vacancies.sum())
@@ -241,8 +240,7 @@ def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     # Unpaid family work needs a family business (an own-account member). Movers in households
     # with one take it more often, so that the unpaid share of the inflow stays as configured.
     shares = s.fallback_shares / s.fallback_shares.sum()
-    has_business = (np.bincount(workers.household[workers.status == OWN_ACCOUNT],
-                                minlength=len(is_needy)) > 0)[workers.household[movers]]
+    has_business = workers.households_with(OWN_ACCOUNT, workers.household[movers])
     beta = max(float(has_business.mean()), 1e-9)
     p_unpaid = np.where(has_business, min(1.0, shares[2] / beta), 0.0)
     p_casual = (1.0 - p_unpaid) * shares[0] / (shares[0] + shares[1])
@@ -310,15 +308,15 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     shock += np.float32(sd) * z
     shock *= informal_paid  # only informal earnings carry the shock
     # Pay = base x index x exp(shock - var/2 for informal work); unpaid and unemployed have base 0.
-    mult = informal_index.astype(np.float32)[workers.sector]
-    mult[st == FORMAL] = np.float32(formal_wage_index)
-    half_var = np.array([0.0, 0.5 * var, 0.5 * var, 0.0, 0.0], dtype=np.float32)
+    mult = np.where(st == FORMAL, np.float32(formal_wage_index),
+                    informal_index.astype(np.float32).take(workers.sector))
     np.multiply(workers.base_earnings, mult, out=workers.earnings)
-    paid = np.flatnonzero(informal_paid)
-    workers.earnings[paid] *= np.exp(shock[paid] - half_var[st[paid]])
-    trained = np.flatnonzero(workers.earnings_premium)  # training premium (policies/training)
-    if len(trained):
-        workers.earnings[trained] *= 1 + workers.earnings_premium[trained]
+    # exp(shock - var/2) for informal paid work; exp(0) = 1 (exactly) for everyone else, whose
+    # shock was zeroed above.
+    log_mult = shock - np.float32(0.5 * var) * informal_paid
+    workers.earnings *= np.exp(log_mult)
+    if workers.earnings_premium.any():  # training premium (policies/training); 1 + 0 = 1
+        workers.earnings *= 1 + workers.earnings_premium
     workers.months_in_status += 1
 
 

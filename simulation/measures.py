@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.sampling import argsort_ties
 from simulation.state import FORMAL, UNEMPLOYED, HouseholdState, WorkerState
 
 
@@ -38,6 +39,19 @@ def fgt(consumption_pc: np.ndarray, weights: np.ndarray, line: float) -> tuple[f
             min(1.0, float((w_poor * g * g).sum() / total)))
 
 
+def _fgt_of_poor(c_poor: np.ndarray, w_poor: np.ndarray, total: float,
+                 line: float) -> tuple[float, float, float]:
+    """:func:`fgt` from a superset of the poor (consumption, weights) and the total weight."""
+    if total <= 0:
+        return 0.0, 0.0, 0.0
+    below = c_poor < line
+    if not below.all():
+        c_poor, w_poor = c_poor[below], w_poor[below]
+    g = (line - c_poor) / line
+    return (min(1.0, float(w_poor.sum() / total)), min(1.0, float((w_poor * g).sum() / total)),
+            min(1.0, float((w_poor * g * g).sum() / total)))
+
+
 def gini(values: np.ndarray, weights: np.ndarray) -> float:
     """Weighted Gini coefficient of ``values`` (e.g. per-capita consumption, person weights).
 
@@ -48,7 +62,7 @@ def gini(values: np.ndarray, weights: np.ndarray) -> float:
         >>> round(gini(np.array([0., 0., 0., 1.]), np.ones(4)), 6)
         0.75
     """
-    order = np.argsort(values, kind="stable")
+    order = argsort_ties(values)
     v = values[order].astype(np.float64)
     w = weights[order].astype(np.float64)
     cw = np.cumsum(w)
@@ -75,21 +89,24 @@ def gini_of_households(c_pc: np.ndarray, size: np.ndarray, hh_weight: np.ndarray
         return gini(c_pc, hh_weight * size)
     key = (np.rint(np.maximum(c_pc, 0.0)).astype(np.int64) << 7) | size.astype(np.int64)
     key.sort()
-    v = (key >> 7).astype(np.float64)
-    w = (key & 127).astype(np.float64)
-    cw = np.cumsum(w)
-    cvw = np.cumsum(v * w)
-    total_w, total_vw = cw[-1], cvw[-1]
+    w = key & 127
+    vw = ((key >> 7) * w).astype(np.float64)  # exact: v < 2**50 and w < 128
+    total_vw = float(vw.sum())
     if total_vw <= 0:
         return 0.0
-    prev = cvw - v * w
-    area = np.sum(w * (prev + cvw)) / (2.0 * total_w * total_vw)
-    return float(1.0 - 2.0 * area)
+    # Sum over pairs of w_i w_j |v_i - v_j| = 2 sum_i v_i w_i (W_<i - W_>i), with
+    # W_<i - W_>i = 2 W_<=i - w_i - W (persons below minus above unit i in the sorted order).
+    cw = np.cumsum(w)
+    total_w = int(cw[-1])
+    cw *= 2
+    cw -= w
+    cw -= total_w
+    return float(np.dot(vw, cw.astype(np.float64)) / (float(total_w) * total_vw))
 
 
 def bottom_share(values: np.ndarray, weights: np.ndarray, share: float = 0.4) -> float:
     """Share of total ``values`` held by the bottom ``share`` of the weighted population."""
-    order = np.argsort(values, kind="stable")
+    order = argsort_ties(values)
     v = values[order].astype(np.float64)
     w = weights[order].astype(np.float64)
     cw = np.cumsum(w) / w.sum()
@@ -151,10 +168,21 @@ def poverty_indicators(hh: HouseholdState, extreme_line: float, national_line: f
     w_hh = hh.weight * population_scale
     w_p = w_hh * hh.size
     total_persons = float(w_p.sum())
-    e0, e1, e2 = fgt(c_pc, w_p, extreme_line)
-    n0, n1, n2 = fgt(c_pc, w_p, national_line)
-    he0, he1, he2 = fgt(c_pc, w_hh, extreme_line)
-    hn0, hn1, hn2 = fgt(c_pc, w_hh, national_line)
+    if extreme_line <= national_line:
+        # Everyone extremely poor is poor: measure both lines on the poor only (a tenth of the
+        # households). Same sums over the same units in the same order as the full pass.
+        poor = np.flatnonzero(c_pc < national_line)
+        c_poor, wp_poor, wh_poor = c_pc[poor], w_p[poor], w_hh[poor]
+        total_hh = float(w_hh.sum())
+        e0, e1, e2 = _fgt_of_poor(c_poor, wp_poor, total_persons, extreme_line)
+        n0, n1, n2 = _fgt_of_poor(c_poor, wp_poor, total_persons, national_line)
+        he0, he1, he2 = _fgt_of_poor(c_poor, wh_poor, total_hh, extreme_line)
+        hn0, hn1, hn2 = _fgt_of_poor(c_poor, wh_poor, total_hh, national_line)
+    else:
+        e0, e1, e2 = fgt(c_pc, w_p, extreme_line)
+        n0, n1, n2 = fgt(c_pc, w_p, national_line)
+        he0, he1, he2 = fgt(c_pc, w_hh, extreme_line)
+        hn0, hn1, hn2 = fgt(c_pc, w_hh, national_line)
     out = {
         "extreme_poverty_rate": e0, "extreme_poor_persons": e0 * total_persons,
         "poverty_rate": n0, "poor_persons": n0 * total_persons,
@@ -180,19 +208,23 @@ def poverty_flows(hh: HouseholdState, w_p: np.ndarray, step: int) -> dict[str, f
     """
     if step < 12:
         return {"poor_entry_share": float("nan"), "poor_exit_share": float("nan")}
-    now = (hh.poor_history & 1).astype(bool)
-    then = (hh.poor_history >> 12 & 1).astype(bool)
-    w_now = w_p[now].sum()
-    w_then = w_p[then].sum()
-    entry = w_p[now & ~then].sum() / w_now if w_now > 0 else float("nan")
-    exit_ = w_p[then & ~now].sum() / w_then if w_then > 0 else float("nan")
+    # Households poor now or a year ago (a tenth or so), then the same sums over them.
+    either = np.flatnonzero(hh.poor_history & np.uint16(0x1001))
+    bits = hh.poor_history[either]
+    w = w_p[either]
+    now = (bits & 1).astype(bool)
+    then = (bits >> 12 & 1).astype(bool)
+    w_now = w[now].sum()
+    w_then = w[then].sum()
+    entry = w[now & ~then].sum() / w_now if w_now > 0 else float("nan")
+    exit_ = w[then & ~now].sum() / w_then if w_then > 0 else float("nan")
     return {"poor_entry_share": float(entry), "poor_exit_share": float(exit_)}
 
 
 def labour_indicators(workers: WorkerState, hh_weight: np.ndarray) -> dict[str, float]:
     """Return the unemployment rate (of the labour force) and informality (of the employed)."""
     if len(hh_weight) and (hh_weight == hh_weight[0]).all():  # equal weights: counts suffice
-        counts = np.bincount(workers.status, minlength=5).astype(np.float64)
+        counts = workers.status_counts().astype(np.float64)
     else:
         counts = np.bincount(workers.status, weights=hh_weight[workers.household], minlength=5)
     lf = float(counts.sum())

@@ -108,6 +108,7 @@ class PovertyModel(mesa.Model):
                  progress: Callable[[int], None] | None = None,
                  policies: Sequence[Policy | dict] = ()):
         self.streams = Streams(seed)
+        self.month_cache: dict = {}  # values policies share within one month (cleared monthly)
         self._stationary = False
         self._match_stats: dict = {}
         super().__init__(rng=self.streams.generator("mesa", 0))
@@ -152,6 +153,7 @@ class PovertyModel(mesa.Model):
         self.collect()
 
     def _month(self) -> None:
+        self.month_cache.clear()
         self.households.transfers[:] = 0.0
         active = self.active_policies()
         for policy in active:
@@ -347,9 +349,9 @@ class PovertyModel(mesa.Model):
 
     def _informal_by_sector(self) -> np.ndarray:
         w = self.workers
-        cells = np.bincount(w.status.astype(np.intp) * 3 + w.sector, minlength=15)
-        return (cells[CASUAL * 3:CASUAL * 3 + 3]
-                + cells[OWN_ACCOUNT * 3:OWN_ACCOUNT * 3 + 3]).astype(np.float64)
+        paid = (w.status == CASUAL) | (w.status == OWN_ACCOUNT)
+        return np.array([np.count_nonzero(paid & (w.sector == s)) for s in range(3)],
+                        dtype=np.float64)
 
     def run(self, progress: Callable[[int], None] | None = None) -> dict:
         """Step to the end of the run, finalize the policies, return the recorded indicators."""

@@ -26,7 +26,12 @@ from scipy.special import ndtri
 
 from simulation.macro import Paths
 from simulation.parameter_set import ParameterSet
-from simulation.sampling import exact_count_flags, normal_scores_of_rank, top_k_weighted
+from simulation.sampling import (
+    argsort_ties,
+    exact_count_flags,
+    normal_scores_of_rank,
+    top_k_weighted,
+)
 from simulation.state import (
     AGRICULTURE,
     CASUAL,
@@ -54,7 +59,7 @@ def _cut_by_shares(latent: np.ndarray, shares) -> np.ndarray:
     """Cut a latent variable into ordered categories with the given shares (by rank)."""
     cum = np.cumsum(np.asarray(shares, dtype=np.float64))
     cum = cum / cum[-1]
-    order = np.argsort(latent, kind="stable")
+    order = argsort_ties(latent)
     ranks = np.empty(len(latent), dtype=np.float64)
     ranks[order] = (np.arange(len(latent)) + 0.5) / max(len(latent), 1)
     return np.minimum(np.searchsorted(cum, ranks), len(cum) - 1).astype(np.int8)
@@ -289,7 +294,7 @@ def assign_consumption(params: ParameterSet, paths: Paths, size, n_adults, urban
              + params.value("population.welfare.urban_effect") * urban
              + params.value("population.welfare.size_effect") * (size - mean_size)
              + np.sqrt(max(1 - wl**2, 0.0)) * rng.standard_normal(n))
-    order = np.argsort(score, kind="stable")
+    order = argsort_ties(score)
     persons = size[order].astype(np.float64)
     cum = np.cumsum(persons)
     mid = (cum - 0.5 * persons) / cum[-1]
@@ -328,7 +333,7 @@ def assign_consumption(params: ParameterSet, paths: Paths, size, n_adults, urban
 
 def person_ranks(values: np.ndarray, size: np.ndarray) -> np.ndarray:
     """Person-weighted mid-ranks in (0, 1) of household ``values`` (ties kept in index order)."""
-    order = np.argsort(values, kind="stable")
+    order = argsort_ties(values)
     persons = size[order].astype(np.float64)
     cum = np.cumsum(persons)
     ranks = np.empty(len(values))
@@ -374,7 +379,7 @@ def set_permanent_consumption(params: ParameterSet, hh: HouseholdState,
 
 def quantiles_at(values: np.ndarray, size: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Person-weighted quantiles of household ``values`` at probabilities ``u``."""
-    order = np.argsort(values, kind="stable")
+    order = argsort_ties(values)
     persons = size[order].astype(np.float64)
     cum = (np.cumsum(persons) - 0.5 * persons) / persons.sum()
     return np.interp(u, cum, values[order])

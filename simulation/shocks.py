@@ -102,8 +102,8 @@ class ShockProcess:
         incapacity: Months of accident spell left per worker (0 = able to work).
         lost_earnings: Earnings each worker lost to an accident spell this month (Rp).
         owed: Out-of-pocket bills each household still owes (Rp).
-        new_costs: Bills added this month per household, by kind (``care``, ``funeral``,
-            ``illness``), Rp.
+        new_costs: Bills added this month over all sample households, by kind (``care``,
+            ``funeral``, ``illness``), Rp (unweighted sums).
 
     Examples:
         >>> from simulation.parameter_set import baseline_parameters
@@ -117,7 +117,7 @@ class ShockProcess:
         self.incapacity = np.zeros(n_workers, dtype=np.int16)
         self.lost_earnings = np.zeros(n_workers, dtype=np.float32)
         self.owed = np.zeros(n_households, dtype=np.float64)
-        self.new_costs = {k: np.zeros(n_households) for k in ("care", "funeral", "illness")}
+        self.new_costs = {k: 0.0 for k in ("care", "funeral", "illness")}
 
     @classmethod
     def from_params(cls, params: ParameterSet, n_workers: int,
@@ -144,8 +144,7 @@ class ShockProcess:
         """
         self.pay_bills(hh)
         events = self.draw(workers, u_workers, u_households)
-        for v in self.new_costs.values():
-            v[:] = 0.0
+        self.new_costs = dict.fromkeys(self.new_costs, 0.0)
         self._apply_deaths(workers, employers, hh, events["death"])
         self._apply_accidents(workers, hh, events["accident"])
         self._apply_illness(hh, events["illness"])
@@ -163,9 +162,13 @@ class ShockProcess:
         s = self.settings
         p_d = np.float32(s.p_death)
         death = np.flatnonzero(u_workers < p_d)
-        p_acc = (p_d + s.p_accident.astype(np.float32))[workers.sector]
-        able = (workers.status != UNEMPLOYED) & (self.incapacity == 0)
-        accident = np.flatnonzero((u_workers >= p_d) & (u_workers < p_acc) & able)
+        # Candidates below the highest accident threshold first (a few per thousand), then the
+        # sector's threshold and ability on those only.
+        p_acc = p_d + s.p_accident.astype(np.float32)
+        cand = np.flatnonzero((u_workers >= p_d) & (u_workers < p_acc.max()))
+        keep = ((u_workers[cand] < p_acc.take(workers.sector[cand]))
+                & (workers.status[cand] != UNEMPLOYED) & (self.incapacity[cand] == 0))
+        accident = cand[keep]
         illness = np.flatnonzero(u_households < np.float32(s.p_illness))
         return {"accident": accident, "death": death, "illness": illness}
 
@@ -224,26 +227,27 @@ class ShockProcess:
         if premium is not None:
             premium[dead] = 0.0
         self.incapacity[dead] = 0
-        cost = np.bincount(workers.household[dead], minlength=hh.n) * (
-            self.settings.funeral_cost_months * np.maximum(hh.perm_income, 0.0))
-        self.new_costs["funeral"] += cost
-        self.owed += cost
+        home, count = np.unique(workers.household[dead], return_counts=True)
+        cost = count * (self.settings.funeral_cost_months * np.maximum(hh.perm_income[home], 0.0))
+        self.new_costs["funeral"] += float(cost.sum())
+        self.owed[home] += cost
 
     def _apply_accidents(self, workers: WorkerState, hh: HouseholdState,
                          hurt: np.ndarray) -> None:
         if len(hurt) == 0:
             return
         self.incapacity[hurt] = self.settings.dur_incapacity_months
-        cost = np.bincount(workers.household[hurt], minlength=hh.n) * self.settings.care_cost
-        self.new_costs["care"] += cost
-        self.owed += cost
+        home, count = np.unique(workers.household[hurt], return_counts=True)
+        cost = count * self.settings.care_cost
+        self.new_costs["care"] += float(cost.sum())
+        self.owed[home] += cost
 
     def _apply_illness(self, hh: HouseholdState, ill: np.ndarray) -> None:
         if len(ill) == 0:
             return
         cost = self.settings.illness_cost_months * np.maximum(
             hh.perm_income[ill].astype(np.float64), 0.0)
-        self.new_costs["illness"][ill] += cost
+        self.new_costs["illness"] += float(cost.sum())
         self.owed[ill] += cost
 
     def _withhold_earnings(self, workers: WorkerState) -> np.ndarray:

@@ -156,6 +156,48 @@ class WorkerState(_Arrays):
         """Number of worker slots."""
         return self.status.shape[0]
 
+    def households_with(self, status: int, households: np.ndarray) -> np.ndarray:
+        """Whether each of ``households`` has a member in ``status`` (one flag per entry).
+
+        The population builder lays worker slots out household by household (``household`` is
+        sorted), so a household's members are one slice found by binary search and only the
+        queried households are read. Unsorted slots (hand-made test states) take a full pass.
+        """
+        households = np.asarray(households)
+        hh = self.household
+        if len(households) == 0:
+            return np.zeros(0, dtype=bool)
+        if not self._grouped():
+            has = np.zeros(int(max(hh.max(initial=-1), households.max())) + 1, dtype=bool)
+            has[hh[self.status == status]] = True
+            return has[households]
+        lo = np.searchsorted(hh, households, side="left")
+        hi = np.searchsorted(hh, households, side="right")
+        out = np.zeros(len(households), dtype=bool)
+        for j in range(int((hi - lo).max(initial=0))):
+            at = lo + j
+            inside = at < hi
+            out[inside] |= self.status[at[inside]] == status
+        return out
+
+    def _grouped(self) -> bool:
+        """Whether worker slots are sorted by household (checked once; slots never move)."""
+        h = self.household
+        if getattr(self, "_grouped_of", None) is not h:
+            self._grouped_flag = bool(len(h) < 2 or (h[1:] >= h[:-1]).all())
+            self._grouped_of = h
+        return self._grouped_flag
+
+    def status_counts(self) -> np.ndarray:
+        """Number of workers in each status (int64 array of length 5).
+
+        One ``count_nonzero`` per code: about six times faster than ``np.bincount`` on int8
+        codes, which first converts every code to a machine integer.
+        """
+        st = self.status
+        return np.array([np.count_nonzero(st == k) for k in range(len(STATUS_NAMES))],
+                        dtype=np.int64)
+
 
 @dataclass
 class EmployerState(_Arrays):

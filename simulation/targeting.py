@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.parameter_set import ParameterSet
-from simulation.sampling import normal_scores_of_rank
+from simulation.sampling import argsort_ties, normal_scores_of_rank
 from simulation.state import HouseholdState
 from simulation.streams import Streams
 
@@ -47,7 +47,7 @@ class Registry:
         """Re-measure true ranks now (the measurement error stays)."""
         z = normal_scores_of_rank(hh.consumption / hh.size, self._tie)
         self.score = self.rho * z + np.sqrt(max(1.0 - self.rho**2, 0.0)) * self._error
-        order = np.argsort(self.score, kind="stable")
+        order = argsort_ties(self.score)
         persons = hh.size[order].astype(np.float64)
         cum = np.cumsum(persons)
         self.percentile = np.empty(hh.n)
@@ -63,8 +63,19 @@ class Registry:
 
     def lowest(self, k: int, eligible: np.ndarray | None = None) -> np.ndarray:
         """Indices of the ``k`` households with the lowest registry score (among ``eligible``)."""
-        order = self._order if eligible is None else self._order[eligible[self._order]]
-        return order[:max(int(k), 0)]
+        k = max(int(k), 0)
+        if eligible is None:
+            return self._order[:k]
+        # Scan the registry order from the poorest in growing blocks until k are eligible
+        # (the same k as filtering the whole order, reading only the head of it).
+        n = len(self._order)
+        m = min(n, 2 * k + 1024)
+        while True:
+            head = self._order[:m]
+            found = head[eligible[head]]
+            if len(found) >= k or m == n:
+                return found[:k]
+            m = min(n, 4 * m)
 
     def below(self, share: float) -> np.ndarray:
         """Boolean mask: households in the registry's poorest ``share`` of persons."""

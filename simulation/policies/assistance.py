@@ -33,6 +33,7 @@ import numpy as np
 from simulation.errors import InputError
 from simulation.policies.base import Arg, Policy, register
 from simulation.policies.transfers import CashTransfer
+from simulation.sampling import argsort_ties
 from simulation.state import FORMAL
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ def coverage_error(model: PovertyModel, programmes: tuple[str, ...] = ("pkh", "b
         if isinstance(p, Assistance) and p.programme in programmes:
             covered |= p.recipients(model)
     pc = hh.consumption / hh.size
-    order = np.argsort(pc, kind="stable")
+    order = argsort_ties(pc)
     persons = hh.size[order].astype(np.float64)
     cum = np.cumsum(persons) - 0.5 * persons
     target = np.zeros(hh.n, dtype=bool)

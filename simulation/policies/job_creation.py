@@ -40,6 +40,7 @@ import numpy as np
 from simulation.errors import InputError
 from simulation.policies.base import Arg, Policy, register
 from simulation.population import informal_base_earnings
+from simulation.sampling import argsort_ties
 from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def select_workers(model: PovertyModel, eligible: np.ndarray, n: int, poor_share
         in_poor[poor_hh] = True
         pool = cand[in_poor[hh_of]]
         # One random eligible member per household: sort by (household, random key), keep first.
-        order = np.lexsort((rng.random(len(pool)), model.workers.household[pool]))
+        order = argsort_ties(model.workers.household[pool], rng.random(len(pool)))
         pool = pool[order]
         hh_sorted = model.workers.household[pool]
         first = np.ones(len(pool), dtype=bool)
@@ -145,7 +146,9 @@ def select_workers(model: PovertyModel, eligible: np.ndarray, n: int, poor_share
         chosen = pool[first]
     rest = n - len(chosen)
     if rest > 0:
-        others = np.setdiff1d(cand, chosen, assume_unique=True)
+        taken = np.zeros(model.workers.n, dtype=bool)
+        taken[chosen] = True
+        others = cand[~taken[cand]]  # cand is sorted, as setdiff1d would return it
         chosen = np.concatenate([chosen, rng.choice(others, size=min(rest, len(others)),
                                                     replace=False)])
     return chosen
@@ -423,7 +426,9 @@ class TkmGrants(_JobCreationPolicy):
         n = self.within_budget(model, grant * self._weight, wanted)
         if n <= 0:
             return
-        eligible = np.isin(w.status, self.ELIGIBLE) & ~self.ever_granted
+        by_status = np.zeros(5, dtype=bool)
+        by_status[list(self.ELIGIBLE)] = True
+        eligible = by_status.take(w.status) & ~self.ever_granted
         chosen = select_workers(model, eligible, n, float(self.setting(model, "poor_share")), rng)
         if len(chosen) == 0:
             return

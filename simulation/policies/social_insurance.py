@@ -46,6 +46,7 @@ import numpy as np
 
 from simulation.errors import InputError
 from simulation.policies.base import Arg, Policy, register
+from simulation.sampling import argsort_ties
 from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNPAID
 
 if TYPE_CHECKING:
@@ -143,7 +144,10 @@ class BpjsTk(Policy):
         g = model.streams.generator(f"policy:{self.label}:setup", 0)
         e = model.employer_state
         self.compliant = self._choose_compliant(e.is_formal, e.headcount, g.random(e.n))
-        self._bpu_u = g.random(model.workers.n)
+        # Whether each slot would be a voluntary (BPU) member while in informal work (fixed).
+        self.bpu_willing = g.random(model.workers.n) < self.rules.bpu_member_share
+        # Complying employer by employer index + 1 (row 0: no employer).
+        self._compliant_ext = np.concatenate([[False], self.compliant])
         n_steps, n_w, n_h = model.paths.n_steps + 1, model.workers.n, model.households.n
         self.flows = {name: np.zeros(n_steps) for name in FLOW_NAMES}
         self.balance = np.zeros(n_steps)
@@ -164,7 +168,7 @@ class BpjsTk(Policy):
         formal = np.flatnonzero(is_formal)
         size = headcount[formal].astype(np.float64)
         key = -np.log(np.maximum(u[formal], 1e-300)) / (size + 1.0)  # exponential race
-        order = formal[np.argsort(key, kind="stable")]
+        order = formal[argsort_ties(key)]
         cum = np.cumsum(headcount[order].astype(np.float64))
         target = self.rules.pu_compliance_rate * max(float(size.sum()), 0.0)
         # Take employers while the covered headcount stays nearest the target.
@@ -222,8 +226,8 @@ class BpjsTk(Policy):
         wage = np.maximum(w.earnings, lost)  # the wage before an accident spell withheld it
         status = w.status
         emp = w.employer
-        pu = (status == FORMAL) & (emp >= 0) & self.compliant[np.maximum(emp, 0)]
-        bpu = _INFORMAL[status] & (self._bpu_u < r.bpu_member_share)
+        pu = (status == FORMAL) & self._compliant_ext.take(emp + 1)
+        bpu = _INFORMAL.take(status) & self.bpu_willing
         pbi = np.zeros(w.n, dtype=bool)
         for payer in self.payers:
             if _acting(payer, model):
@@ -233,9 +237,9 @@ class BpjsTk(Policy):
                 self._record(model, "contributions_pbi",
                              float(weight[w.household[paid]].sum()) * payer.contribution)
         w.is_insured[:] = pu | bpu | pbi
-        w.contrib_months[pu] = np.minimum(w.contrib_months[pu].astype(np.int32) + 1,
-                                          np.iinfo(np.int16).max).astype(np.int16)
-        self.last_wage[pu] = wage[pu]
+        months = w.contrib_months
+        np.add(months, np.int16(1), out=months, where=pu & (months < np.iinfo(np.int16).max))
+        np.copyto(self.last_wage, wage, where=pu)
 
         # Contributions: employers pay JKK+JKM, of which (JKP rate - government rate) of the
         # capped wage is recomposed into JKP (PP 37/2021), so the JKP inflow adds only the
@@ -271,11 +275,19 @@ class BpjsTk(Policy):
                          float((pay * weight[w.household[off]]).sum()))
 
         if not model._stationary:
-            wsum = weight[w.household]
-            self.members_pu[model.t] = float(wsum[pu].sum())
-            self.members_bpu[model.t] = float(wsum[bpu].sum())
-            self.members_pbi[model.t] = float(wsum[pbi].sum())
-            self.members[model.t] = float(wsum[w.is_insured].sum())
+            t = model.t
+            if (weight == weight[0]).all():  # equal weights: counts suffice
+                w0 = float(weight[0])
+                self.members_pu[t] = np.count_nonzero(pu) * w0
+                self.members_bpu[t] = np.count_nonzero(bpu) * w0
+                self.members_pbi[t] = np.count_nonzero(pbi) * w0
+                self.members[t] = np.count_nonzero(w.is_insured) * w0
+            else:
+                wsum = weight[w.household]
+                self.members_pu[t] = float(wsum[pu].sum())
+                self.members_bpu[t] = float(wsum[bpu].sum())
+                self.members_pbi[t] = float(wsum[pbi].sum())
+                self.members[t] = float(wsum[w.is_insured].sum())
 
     def _pay_jkm(self, model: PovertyModel, dead_insured: np.ndarray) -> None:
         if len(dead_insured) == 0:
@@ -398,7 +410,7 @@ class PbiContributions(Policy):
             eligible = (~self.enrolled & _INFORMAL[w.status] & ~w.is_insured
                         & (pct < self.poor_cutoff) & (self._accept_u < self.take_up_rate))
             cand = np.flatnonzero(eligible)
-            cand = cand[np.argsort(pct[cand], kind="stable")][:k]
+            cand = cand[argsort_ties(pct[cand])][:k]
             self.enrolled[cand] = True
         if not model._stationary:
             self.n_enrolled[model.t] = float(
@@ -413,7 +425,7 @@ class PbiContributions(Policy):
             self.spend(model.t, 0.0, model)
             return candidates
         pct = model.registry.percentile[model.workers.household[candidates]]
-        candidates = candidates[np.argsort(pct, kind="stable")]
+        candidates = candidates[argsort_ties(pct)]
         weight = model.households.weight[model.workers.household[candidates]]
         unit = self.contribution * float(weight.max())
         # (Policy.affordable fails on an uncapped budget, floor(inf); avoid calling it then.)

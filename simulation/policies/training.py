@@ -51,6 +51,7 @@ import numpy as np
 from simulation.errors import InputError
 from simulation.parameter_set import ParameterSet, baseline_parameters, month_index, month_label
 from simulation.policies.base import Arg, Policy, register
+from simulation.sampling import argsort_ties
 from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
 
 if TYPE_CHECKING:
@@ -361,7 +362,7 @@ class VocationalTraining(Policy):
             if len(pool) > n_poor:  # keep the poorest n_poor (and ties) before sorting
                 near = pct <= np.partition(pct, n_poor)[n_poor]
                 pool, pct = pool[near], pct[near]
-            poor = pool[np.lexsort((rng.random(len(pool)), pct))[:n_poor]]
+            poor = pool[argsort_ties(pct, rng.random(len(pool)))[:n_poor]]
             eligible[poor] = False
             chosen.append(poor)
         n_open = n - n_poor
@@ -374,15 +375,27 @@ class VocationalTraining(Policy):
                 share[c] = ((p_out if c & 4 else 1 - p_out) * (p_urb if c & 2 else 1 - p_urb)
                             * (p_sec if c & 1 else 1 - p_sec))
             counts = rng.multinomial(n_open, share / share.sum())
-            cell = np.full(w.n, -1, dtype=np.int8)
-            cell[eligible] = (4 * (w.status[eligible] == UNEMPLOYED)
-                              + 2 * hh.is_urban[w.household[eligible]]
-                              + (w.education[eligible] >= 2))
+            cell = self._static_cell(model) + np.int8(4) * (w.status == UNEMPLOYED)
+            cell[~eligible] = 8
+            # One stable counting sort by cell: members of cell c are a slice, in index order.
+            by_cell = np.argsort(cell, kind="stable")
+            bounds = np.searchsorted(cell[by_cell], np.arange(9))
             for c in np.flatnonzero(counts):
-                members = np.flatnonzero(cell == c)
+                members = by_cell[bounds[c]:bounds[c + 1]]
                 k = min(int(counts[c]), len(members))
                 chosen.append(members[rng.choice(len(members), size=k, replace=False)])
         return np.concatenate(chosen)
+
+    @staticmethod
+    def _static_cell(model: PovertyModel) -> np.ndarray:
+        """The fixed part of each worker's applicant cell: 2 x urban + senior secondary."""
+        cached = getattr(model, "_training_static_cell", None)
+        if cached is None:
+            w = model.workers
+            cached = (np.int8(2) * model.households.is_urban[w.household]
+                      + (w.education >= 2)).astype(np.int8)
+            model._training_static_cell = cached
+        return cached
 
     def disadvantaged(self, model: PovertyModel, workers: np.ndarray) -> np.ndarray:
         """Whether each worker is rural, an informal worker, or in a poorest household.
@@ -393,18 +406,23 @@ class VocationalTraining(Policy):
         if len(workers) == 0:
             return np.zeros(0, dtype=bool)
         w, hh = model.workers, model.households
-        pc = hh.consumption / hh.size
-        # The cut from every k-th household (at most ~200,000): households are in random order.
-        step = max(hh.n // 200_000, 1)
-        sub = pc[::step]
-        order = np.argsort(sub, kind="stable")
-        cum = np.cumsum(hh.size[::step][order].astype(np.float64))
-        cut_at = float(self.setting(model, "disadvantaged_consumption_percentile")) * cum[-1]
-        cut = sub[order[min(int(np.searchsorted(cum, cut_at, "left")), len(order) - 1)]]
+        share = float(self.setting(model, "disadvantaged_consumption_percentile"))
+        key = ("disadvantaged_cut", share)
+        cut = model.month_cache.get(key)
+        if cut is None:  # once a month for all training programmes (consumption is fixed here)
+            # The cut from every k-th household (at most ~200,000): households are in random
+            # order.
+            step = max(hh.n // 200_000, 1)
+            sub = hh.consumption[::step] / hh.size[::step]
+            order = argsort_ties(sub)
+            cum = np.cumsum(hh.size[::step][order].astype(np.float64))
+            cut = sub[order[min(int(np.searchsorted(cum, share * cum[-1], "left")),
+                                len(order) - 1)]]
+            model.month_cache[key] = cut
         home = w.household[workers]
         status = w.status[workers]
         informal = (status == CASUAL) | (status == OWN_ACCOUNT) | (status == UNPAID)
-        return (~hh.is_urban[home]) | informal | (pc[home] < cut)
+        return (~hh.is_urban[home]) | informal | (hh.consumption[home] / hh.size[home] < cut)
 
 
 # ----------------------------------------------------------------------------------------------
