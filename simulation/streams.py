@@ -75,7 +75,7 @@ class Streams:
         """Return ``n`` float32 standard-normal draws (table lookup), one per agent slot."""
         g = self.generator(stage, month)
         idx = g.integers(0, 4096, size=n, dtype=np.uint16)
-        return _NORMAL_TABLE[idx]
+        return _NORMAL_TABLE.take(idx)
 
 
 def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:

@@ -1,0 +1,391 @@
+"""Indonesia at full scale: one sample household per real household, run in blocks.
+
+About 69.5 million households (:func:`national_households`: the March-2021 population of
+271.6 million, rows 39-40 of calibration/targets.csv, over the mean household size 3.91 of
+``population.households.size_distribution``, an assumption) do not fit in 24 GiB as one model
+(about 600 bytes per household at the build's peak with the baseline programmes). So the nation
+is split into ``blocks`` of at most ``block_households`` households. Each block is a complete
+:class:`~simulation.model.PovertyModel` (its own employers, labour market, registry and
+programmes): a national sample of its size, with its own seed, whose programmes have their
+national sizes and budgets (places and money per person are the national ones). Blocks run in
+separate processes (``processes`` at a time) and return additive monthly totals (persons, poor
+persons, poverty gaps, labour-force counts, a fine histogram of per-capita consumption,
+spending). Each block's totals count for its share of the households (``n_block / total``), so
+pooled, every sample household stands for one real household (weight about 1), and the sums
+give the national indicators.
+
+What the blocks change: labour markets match within a block, not across the nation. With
+millions of households per block and a constant-returns matching function, hires per seeker are
+the same in expectation; blocks are the natural seam for the regional dimension (a province or
+a group of districts per block, once the model has regions). The Gini is computed from the
+summed histogram (4,096 log-spaced bins from Rp 1,000 to Rp 10^10, within-bin equality), so it
+is exact to about 0.001.
+
+Resumable: with ``out_dir``, each finished block is saved (``block_<i>.npz``) and an interrupted
+run started again with the same arguments skips the blocks already done.
+
+    python -m simulation.fullscale --processes 2 --out outputs/fullscale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+from simulation.measures import INDICATOR_NAMES
+from simulation.parameter_set import ParameterSet, baseline_parameters
+
+#: Log-spaced bins of per-capita consumption for the national Gini (Rp per person per month).
+GINI_EDGES = np.concatenate([[0.0], np.logspace(3, 10, 4097)])
+
+#: Additive monthly totals a block returns (numerators and denominators of the indicators).
+TOTALS = (
+    "persons", "households", "extreme_poor_persons", "extreme_gap", "extreme_severity",
+    "poor_persons", "gap", "severity", "extreme_poor_households", "extreme_gap_households",
+    "extreme_severity_households", "poor_households", "gap_households", "severity_households",
+    "labour_force", "unemployed", "employed", "informal", "consumption", "poor_now",
+    "poor_then", "entered", "exited",
+)
+
+
+def national_households(params: ParameterSet | None = None) -> int:
+    """Households in Indonesia: March-2021 population over the mean household size.
+
+    271.6 million persons (``population.households.total_persons``, from rows 39-40) over
+    the mean of ``population.households.size_distribution`` (3.91, an assumption: the national
+    household count was not in the collected data) = about 69.5 million.
+    """
+    p = params if params is not None else baseline_parameters()
+    shares = np.asarray(p.value("population.households.size_distribution"), dtype=np.float64)
+    mean_size = float((shares / shares.sum() * np.arange(1, len(shares) + 1)).sum())
+    return int(round(p.value("population.households.total_persons") / mean_size))
+
+
+def block_sizes(total: int, block_households: int) -> list[int]:
+    """Split ``total`` households into the fewest blocks of at most ``block_households``."""
+    if total < 1 or block_households < 1:
+        raise ValueError("total and block_households must be at least 1")
+    k = math.ceil(total / block_households)
+    base, extra = divmod(total, k)
+    return [base + (1 if i < extra else 0) for i in range(k)]
+
+
+def _peak_rss_mb() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
+
+
+def consumption_histogram(c_pc: np.ndarray, w_p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Persons and consumption by bin of :data:`GINI_EDGES` (bin 0: below Rp 1,000)."""
+    n_log = len(GINI_EDGES) - 2  # log-spaced bins between 10^3 and 10^10
+    with np.errstate(divide="ignore"):
+        pos = (np.log10(np.maximum(c_pc, 1e-30)) - 3.0) * (n_log / 7.0)
+    idx = np.clip(np.floor(pos).astype(np.int64) + 1, 0, n_log)
+    persons = np.bincount(idx, weights=w_p, minlength=n_log + 1)
+    spend = np.bincount(idx, weights=c_pc * w_p, minlength=n_log + 1)
+    return persons, spend
+
+
+def block_totals(model) -> dict[str, float | np.ndarray]:
+    """The additive totals of the model's current month (see :data:`TOTALS`)."""
+    from simulation.state import FORMAL, UNEMPLOYED
+
+    hh, w, paths, t = model.households, model.workers, model.paths, model.t
+    scale = float(paths.population_rel[t])
+    ext, nat = float(paths.extreme_line[t]), float(paths.national_line[t])
+    c_pc = hh.consumption / hh.size
+    w_hh = hh.weight * scale
+    w_p = w_hh * hh.size
+    out: dict[str, float | np.ndarray] = {
+        "persons": float(w_p.sum()), "households": float(w_hh.sum()),
+        "consumption": float((c_pc * w_p).sum()),
+    }
+    poor = np.flatnonzero(c_pc < max(ext, nat))
+    c, wp, wh = c_pc[poor], w_p[poor], w_hh[poor]
+    for line, head in ((ext, "extreme_"), (nat, "")):
+        below = c < line
+        g = (line - c[below]) / line
+        for weights, tail in ((wp[below], ""), (wh[below], "_households")):
+            out[f"{head}poor_{'households' if tail else 'persons'}"] = float(weights.sum())
+            out[f"{head}gap{tail}"] = float((weights * g).sum())
+            out[f"{head}severity{tail}"] = float((weights * g * g).sum())
+    counts = np.bincount(w.status, weights=hh.weight[w.household], minlength=5)
+    out["labour_force"] = float(counts.sum())
+    out["unemployed"] = float(counts[UNEMPLOYED])
+    out["employed"] = out["labour_force"] - out["unemployed"]
+    out["informal"] = out["employed"] - float(counts[FORMAL])
+    bits = hh.poor_history
+    now, then = (bits & 1).astype(bool), (bits >> 12 & 1).astype(bool)
+    out["poor_now"], out["poor_then"] = float(w_p[now].sum()), float(w_p[then].sum())
+    out["entered"] = float(w_p[now & ~then].sum())
+    out["exited"] = float(w_p[then & ~now].sum())
+    out["hist_persons"], out["hist_consumption"] = consumption_histogram(c_pc, w_p)
+    return out
+
+
+def run_block(params: ParameterSet, n_households: int, seed: np.random.SeedSequence,
+              share: float, end: str, policies: list) -> dict:
+    """Build and run one block; return its monthly totals, spending and timings."""
+    from simulation.model import PovertyModel
+
+    t0 = time.perf_counter()
+    model = PovertyModel(params, n_households=n_households, seed=seed, end=end,
+                         policies=policies)
+    t1 = time.perf_counter()
+    rows = [block_totals(model)]
+    while model.t < model.paths.n_steps:
+        model.step()
+        rows.append(block_totals(model))
+    for p in model.policies:
+        p.finalize(model)
+    t2 = time.perf_counter()
+    out = {name: np.array([r[name] for r in rows]) for name in TOTALS}
+    out["hist_persons"] = np.stack([r["hist_persons"] for r in rows])
+    out["hist_consumption"] = np.stack([r["hist_consumption"] for r in rows])
+    out["extreme_line"] = np.asarray(model.paths.extreme_line[: model.t + 1], dtype=np.float64)
+    out["national_line"] = np.asarray(model.paths.national_line[: model.t + 1], dtype=np.float64)
+    spending = model.spending()
+    out["spending_labels"] = np.array(list(spending), dtype=object)
+    out["spending"] = (np.stack([spending[k] for k in spending]) if spending
+                       else np.zeros((0, model.t + 1)))
+    out["dates"] = np.array(model.recorder.dates)
+    out["households_in_block"] = n_households
+    out["share"] = share
+    out["seconds_build"], out["seconds_run"] = t1 - t0, t2 - t1
+    out["peak_rss_mb"] = _peak_rss_mb()
+    return out
+
+
+def _gini_from_histogram(persons: np.ndarray, spend: np.ndarray) -> float:
+    keep = persons > 0
+    w, s = persons[keep], spend[keep]
+    total_w, total_s = w.sum(), s.sum()
+    if total_s <= 0:
+        return 0.0
+    cum_s = np.cumsum(s)
+    prev = cum_s - s
+    area = np.sum(w * (prev + cum_s)) / (2.0 * total_w * total_s)
+    return float(1.0 - 2.0 * area)
+
+
+def national_indicators(blocks: list[dict]) -> dict[str, np.ndarray | list[str]]:
+    """Sum the blocks' totals, each counted for its share, into the model's indicators.
+
+    Returns the indicators of :data:`~simulation.measures.INDICATOR_NAMES` by month.
+    """
+    tot = {k: sum(float(b["share"]) * np.asarray(b[k], dtype=np.float64) for b in blocks)
+           for k in TOTALS}
+    hist_p = sum(float(b["share"]) * b["hist_persons"] for b in blocks)
+    hist_c = sum(float(b["share"]) * b["hist_consumption"] for b in blocks)
+    persons, households = tot["persons"], tot["households"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = {
+            "extreme_poverty_rate": tot["extreme_poor_persons"] / persons,
+            "extreme_poor_persons": tot["extreme_poor_persons"],
+            "poverty_rate": tot["poor_persons"] / persons,
+            "poor_persons": tot["poor_persons"],
+            "extreme_poverty_gap": tot["extreme_gap"] / persons,
+            "extreme_poverty_severity": tot["extreme_severity"] / persons,
+            "poverty_gap": tot["gap"] / persons,
+            "poverty_severity": tot["severity"] / persons,
+            "extreme_poverty_rate_households": tot["extreme_poor_households"] / households,
+            "extreme_poverty_gap_households": tot["extreme_gap_households"] / households,
+            "extreme_poverty_severity_households": tot["extreme_severity_households"] / households,
+            "poverty_rate_households": tot["poor_households"] / households,
+            "poverty_gap_households": tot["gap_households"] / households,
+            "poverty_severity_households": tot["severity_households"] / households,
+            "unemployment_rate": tot["unemployed"] / tot["labour_force"],
+            "informality_rate": tot["informal"] / tot["employed"],
+            "gini": np.array([_gini_from_histogram(hist_p[i], hist_c[i])
+                              for i in range(len(persons))]),
+            "mean_consumption_pc": tot["consumption"] / persons,
+            "extreme_line": np.asarray(blocks[0]["extreme_line"]),
+            "national_line": np.asarray(blocks[0]["national_line"]),
+            "poor_entry_share": tot["entered"] / tot["poor_now"],
+            "poor_exit_share": tot["exited"] / tot["poor_then"],
+            "population": persons,
+        }
+    steps = np.arange(len(persons))
+    out["poor_entry_share"] = np.where(steps >= 12, out["poor_entry_share"], np.nan)
+    out["poor_exit_share"] = np.where(steps >= 12, out["poor_exit_share"], np.nan)
+    assert set(out) == set(INDICATOR_NAMES)
+    return {"date": [str(d) for d in blocks[0]["dates"]], **out}
+
+
+def _save_block(path: Path, block: dict) -> None:
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **{k: np.asarray(v) for k, v in block.items()})
+    os.replace(tmp, path)
+
+
+def _load_block(path: Path) -> dict:
+    with np.load(path, allow_pickle=True) as f:
+        return {k: f[k] for k in f.files}
+
+
+def run_full_scale(params: ParameterSet | None = None, policies: list | None = None,
+                   households: int | None = None, block_households: int = 12_000_000,
+                   processes: int = 2, seed: int = 20210301, end: str = "2024-12",
+                   out_dir: str | Path | None = None, log=print) -> dict:
+    """Run the nation in blocks; return national indicators, block figures and timings.
+
+    Args:
+        params: Parameters (default: the baseline).
+        policies: Policy specs or objects (default: none; pass a scenario's
+            ``policy_specs()`` for its programmes).
+        households: Households in all (default: :func:`national_households`).
+        block_households: Most households in one block (memory: about 0.6 kB each at peak).
+        processes: Blocks run at the same time (each in its own process).
+        seed: Root seed; block ``i`` gets ``SeedSequence(seed).spawn(k)[i]``.
+        end: Last month, ``YYYY-MM``.
+        out_dir: Where finished blocks are saved (and found again when resuming).
+        log: Called with one line per finished block.
+    """
+    params = params if params is not None else baseline_parameters()
+    policies = list(policies or [])
+    total = int(households) if households is not None else national_households(params)
+    sizes = block_sizes(total, block_households)
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    out = Path(out_dir) if out_dir is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    blocks: dict[int, dict] = {}
+    todo = []
+    for i, n in enumerate(sizes):
+        path = out / f"block_{i:03d}_of_{len(sizes):03d}_{n}_{seed}.npz" if out else None
+        if path is not None and path.exists():
+            blocks[i] = _load_block(path)
+            log(f"block {i + 1}/{len(sizes)}: {n:,} households, found in {path}")
+        else:
+            todo.append((i, n, path))
+    t0 = time.perf_counter()
+    if todo:
+        ctx = get_context("spawn")
+        with ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
+                                 mp_context=ctx) as pool:
+            futures = {pool.submit(run_block, params, n, seeds[i], n / total, end, policies):
+                       (i, n, path) for i, n, path in todo}
+            for fut in as_completed(futures):
+                i, n, path = futures[fut]
+                block = fut.result()
+                if path is not None:
+                    _save_block(path, block)
+                blocks[i] = block
+                log(f"block {i + 1}/{len(sizes)}: {n:,} households, build "
+                    f"{float(block['seconds_build']):.0f} s, run "
+                    f"{float(block['seconds_run']):.0f} s, peak RSS "
+                    f"{float(block['peak_rss_mb']):,.0f} MB")
+    wall = time.perf_counter() - t0
+    ordered = [blocks[i] for i in range(len(sizes))]
+    return {
+        "indicators": national_indicators(ordered),
+        "households": total,
+        "blocks": sizes,
+        "processes": processes,
+        "wall_seconds": wall,
+        "block_seconds": [float(b["seconds_build"]) + float(b["seconds_run"]) for b in ordered],
+        "block_peak_rss_mb": [float(b["peak_rss_mb"]) for b in ordered],
+        "spending": {str(k): np.sum([float(b["share"]) * b["spending"][j] for b in ordered],
+                                    axis=0)
+                     for j, k in enumerate(ordered[0]["spending_labels"])},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m simulation.fullscale``: run the nation in blocks, print and save figures."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scenario", default=None,
+                    help="scenario file whose parameters and programmes to run (default: the "
+                         "baseline parameters without programmes)")
+    ap.add_argument("--households", type=int, default=None,
+                    help="households in all (default: the national count, about 69.5 M)")
+    ap.add_argument("--block-households", type=int, default=12_000_000)
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=20210301)
+    ap.add_argument("--end", default="2024-12")
+    ap.add_argument("--out", default="outputs/fullscale", help="folder for blocks and results")
+    args = ap.parse_args(argv)
+    params, policies = baseline_parameters(), []
+    if args.scenario:
+        from simulation.scenarios import load_scenario
+
+        sc = load_scenario(args.scenario)
+        params, policies = sc.params, sc.policy_specs()
+    monitor = _MemoryMonitor()
+    monitor.start()
+    t0 = time.perf_counter()
+    res = run_full_scale(params, policies, args.households, args.block_households,
+                         args.processes, args.seed, args.end, args.out,
+                         log=lambda s: print(s, flush=True))
+    monitor.stop()
+    ind = res["indicators"]
+    dates = ind["date"]
+    summary = {
+        "households": res["households"], "blocks": res["blocks"], "processes": args.processes,
+        "wall_seconds": time.perf_counter() - t0,
+        "household_months_per_second": res["households"] * (len(dates) - 1)
+        / max(res["wall_seconds"], 1e-9),
+        "block_peak_rss_mb": res["block_peak_rss_mb"],
+        "machine_peak_used_mb": monitor.peak_used_mb,
+        "scenario": args.scenario,
+        "extreme_poverty_rate": {d: float(ind["extreme_poverty_rate"][i])
+                                 for i, d in enumerate(dates) if d[5:] in ("03", "09", "12")},
+        "unemployment_rate": {d: float(ind["unemployment_rate"][i])
+                              for i, d in enumerate(dates) if d[5:] in ("02", "08")},
+    }
+    out = Path(args.out)
+    (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    with open(out / "timeseries.csv", "w", encoding="utf-8") as f:
+        names = list(INDICATOR_NAMES)
+        f.write("date," + ",".join(names) + "\n")
+        for i, d in enumerate(dates):
+            f.write(d + "," + ",".join(f"{float(ind[n][i]):.10g}" for n in names) + "\n")
+    print(json.dumps(summary))
+
+
+class _MemoryMonitor:
+    """Samples the machine's used memory (MemTotal - MemAvailable) every second."""
+
+    def __init__(self):
+        import threading
+
+        self.peak_used_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def used_mb() -> float:
+        try:
+            info = dict(line.split(":", 1) for line in
+                        Path("/proc/meminfo").read_text().splitlines())
+        except OSError:
+            return float("nan")
+        kb = lambda k: float(info[k].split()[0])  # noqa: E731
+        return (kb("MemTotal") - kb("MemAvailable")) / 1024
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_used_mb = max(self.peak_used_mb, self.used_mb())
+            self._stop.wait(1.0)
+
+    def start(self) -> None:
+        self.baseline_used_mb = self.used_mb()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+if __name__ == "__main__":
+    main()

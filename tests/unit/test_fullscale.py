@@ -1,0 +1,111 @@
+"""The chunked full-scale run (simulation/fullscale.py): counts, pooling, resuming.
+
+A run in one block must reproduce the plain model with the same seed (its pooled indicators
+are the model's own, the Gini to the histogram's resolution); blocks must be pooled with their
+household shares; a run started again with the same output folder must reuse the saved blocks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from short_burn_in import SHORT_PARAMS
+
+from simulation import fullscale as fs
+from simulation.measures import INDICATOR_NAMES, gini_of_households
+from simulation.model import PovertyModel
+
+END = "2022-04"  # 13 steps: the 12-month entry and exit shares exist at the last one
+SEED = 11
+
+
+def test_national_households_is_population_over_mean_size():
+    # 271.6 M persons (rows 39-40) over the mean of the size shares 1..8 (3.91).
+    n = fs.national_households()
+    assert n == round(271_600_000 / 3.91)
+    assert 69_000_000 < n < 70_000_000
+
+
+@pytest.mark.parametrize(("total", "most"), [(10, 3), (69_462_916, 12_000_000), (5, 5), (7, 100)])
+def test_blocks_cover_the_total_evenly(total, most):
+    sizes = fs.block_sizes(total, most)
+    assert sum(sizes) == total
+    assert max(sizes) <= most
+    assert max(sizes) - min(sizes) <= 1
+    assert len(sizes) == -(-total // most)
+
+
+def test_block_sizes_refuse_nonsense():
+    with pytest.raises(ValueError):
+        fs.block_sizes(0, 10)
+
+
+def test_histogram_gini_is_close_to_the_exact_one():
+    rng = np.random.default_rng(3)
+    c = rng.lognormal(13.5, 0.7, 50_000).astype(np.float32)
+    size = rng.integers(1, 9, 50_000).astype(np.int8)
+    persons, spend = fs.consumption_histogram(c, size.astype(np.float64))
+    assert persons.sum() == pytest.approx(size.sum())
+    approx = fs._gini_from_histogram(persons, spend)
+    exact = gini_of_households(c, size, np.ones(len(c)))
+    assert abs(approx - exact) < 1e-3
+
+
+@pytest.fixture(scope="module")
+def one_block(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fullscale")
+    logs: list[str] = []
+    res = fs.run_full_scale(SHORT_PARAMS, [], households=3_000, block_households=3_000,
+                            processes=1, seed=SEED, end=END, out_dir=out, log=logs.append)
+    return res, out, logs
+
+
+def test_one_block_reproduces_the_model(one_block):
+    res, _, _ = one_block
+    seed = np.random.SeedSequence(SEED).spawn(1)[0]
+    own = PovertyModel(SHORT_PARAMS, n_households=3_000, seed=seed, end=END).run()
+    got = res["indicators"]
+    assert got["date"] == own["date"]
+    for name in INDICATOR_NAMES:
+        a, b = np.asarray(got[name], dtype=float), np.asarray(own[name], dtype=float)
+        # Gini: histogram resolution; the rest: the model measures gaps against float32 lines.
+        tol = 1e-3 if name == "gini" else 1e-6
+        assert np.allclose(a, b, rtol=tol, atol=1e-3 if name == "gini" else 0.0,
+                           equal_nan=True), name
+
+
+def test_a_second_run_reuses_saved_blocks(one_block):
+    res, out, logs = one_block
+    assert len(list(out.glob("block_*.npz"))) == 1
+    again: list[str] = []
+    res2 = fs.run_full_scale(SHORT_PARAMS, [], households=3_000, block_households=3_000,
+                             processes=1, seed=SEED, end=END, out_dir=out, log=again.append)
+    assert any("found" in line for line in again) and not any("build" in line for line in again)
+    for name in INDICATOR_NAMES:
+        assert np.array_equal(np.asarray(res2["indicators"][name], dtype=float),
+                              np.asarray(res["indicators"][name], dtype=float), equal_nan=True)
+
+
+def test_blocks_pool_with_their_shares():
+    # Two synthetic blocks: the pooled rate is the share-weighted ratio of sums.
+    steps = 2
+
+    def block(share, persons, poor):
+        b = {k: np.zeros(steps) for k in fs.TOTALS}
+        b.update(persons=np.full(steps, persons), poor_persons=np.full(steps, poor),
+                 households=np.full(steps, persons / 4), labour_force=np.full(steps, 10.0),
+                 employed=np.full(steps, 9.0), unemployed=np.full(steps, 1.0),
+                 poor_now=np.ones(steps), poor_then=np.ones(steps))
+        b["share"] = share
+        b["hist_persons"] = np.zeros((steps, len(fs.GINI_EDGES) - 1))
+        b["hist_consumption"] = np.zeros((steps, len(fs.GINI_EDGES) - 1))
+        b["hist_persons"][:, 10] = persons
+        b["hist_consumption"][:, 10] = persons
+        b["extreme_line"] = b["national_line"] = np.ones(steps)
+        b["dates"] = np.array(["2021-03", "2021-04"])
+        return b
+
+    pooled = fs.national_indicators([block(0.25, 100.0, 10.0), block(0.75, 100.0, 30.0)])
+    assert pooled["poverty_rate"][0] == pytest.approx((0.25 * 10 + 0.75 * 30) / 100.0)
+    assert pooled["unemployment_rate"][1] == pytest.approx(0.1)
+    assert pooled["gini"][0] == pytest.approx(0.0, abs=1e-12)
