@@ -66,6 +66,8 @@ def argsort_ties(x: np.ndarray, *tie_keys: np.ndarray) -> np.ndarray:
     order = np.argsort(x)
     xs = x[order]
     same = xs[1:] == xs[:-1]
+    if xs.dtype.kind == "f" and len(xs) and np.isnan(xs[-1]):  # NaNs sort last and tie
+        same |= np.isnan(xs[1:]) & np.isnan(xs[:-1])
     if same.any():
         in_run = np.zeros(len(x), dtype=bool)
         in_run[1:] |= same

@@ -349,7 +349,7 @@ class VocationalTraining(Policy):
         """
         if n <= 0:
             return np.empty(0, dtype=np.int64)
-        w, hh = model.workers, model.households
+        w = model.workers
         eligible = ~self.trained
         if exclude is not None and len(exclude):
             eligible[exclude] = False
