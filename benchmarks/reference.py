@@ -4,24 +4,36 @@ This is a yardstick and a test oracle, not a product. Each household is a ``mesa
 (:class:`HouseholdAgent`) holding its labour-force members as small plain :class:`Worker`
 objects, and the month is written as a Mesa user would write it: loops over agents, one random
 draw per agent from the model's own ``random.Random``. It follows the rules of the vectorised
-:class:`~simulation.model.PovertyModel` for the no-programmes world (``policies=()``):
+:class:`~simulation.model.PovertyModel` in two worlds: no programmes (``policies=()``), or
+BPJS Ketenagakerjaan alone (``policies=[{"type": "bpjs_tk", "label": "bpjs_tk"}]``, the
+baseline scenario's insurance policy, :class:`~simulation.policies.social_insurance.BpjsTk`):
 
 labour demand (the vectorised :func:`~simulation.employers.plan_labour_demand` on a copy of the
-employer arrays: employers are few) -> separations (base rates plus employer layoffs) ->
-matching (``M = A S^a V^(1-a)`` hires, winners by a per-agent weighted draw without replacement,
-each filling a vacancy slot drawn at random) -> informal fallback (needy and other rates, the
-status and sector mix, casual workers joining informal employers by size) -> earnings (indexed
-wages, AR(1) informal shocks, crowding) -> shocks (bills paid, then accident, death, illness)
--> income with risk sharing -> the buffer-stock consumption rule -> poverty and unemployment.
+employer arrays: employers are few) -> separations (base rates plus employer layoffs; insured
+formal job losers with 12 months of contributions claim JKP, from February 2022) -> matching
+(``M = A S^a V^(1-a)`` hires, winners by a per-agent weighted draw without replacement, each
+filling a vacancy slot drawn at random) -> informal fallback (needy and other rates, the status
+and sector mix, casual workers joining informal employers by size) -> earnings (indexed wages,
+AR(1) informal shocks, crowding) -> shocks (bills paid, then accident, death, illness) ->
+insurance (JKM for last month's members who died; membership renewed: formal employees of
+complying employers (PU) and informal workers with the voluntary-member trait (BPU), who pay
+their contribution from household income; JKK settles insured accident care bills and replaces
+the earnings an accident spell withholds) -> benefits as transfers (JKP 45% then 25% of the
+capped last wage until re-employed formally, JKM periodic instalments) -> income with risk
+sharing -> the buffer-stock consumption rule -> poverty, unemployment, members and benefits.
 
-The initial state is copied from a built (burned-in) ``PovertyModel`` at step 0; from there the
-reference draws its own random numbers, so it matches the vectorised model in distribution,
-not draw by draw. Simplifications: no policies, registry or poverty histories; arithmetic is in
-float64 (the vectorised model keeps float32 arrays); only the indicators below are measured.
+The initial state is copied from a built (burned-in) ``PovertyModel`` at step 0, including what
+the scheme carries over from the burn-in (it acts then): membership, contribution months, last
+wages, JKP spells and JKM instalments in progress, the complying employers and the voluntary
+members' trait. From there the reference draws its own random numbers, so it matches the
+vectorised model in distribution, not draw by draw. Simplifications: no other policies, registry
+or poverty histories; no fund account (contributions are charged to households but not summed);
+arithmetic is in float64 (the vectorised model keeps float32 arrays); only the indicators below
+are measured.
 
     # with benchmarks/ on sys.path (run.py and the tests put it there)
     from reference import run_reference
-    out = run_reference(baseline_parameters(), 5_000, seed=1, end="2022-03")
+    out = run_reference(baseline_parameters(), 5_000, seed=1, end="2022-03", insurance=True)
 """
 
 from __future__ import annotations
@@ -36,17 +48,29 @@ from simulation.employers import plan_labour_demand
 from simulation.labour_market import informal_productivity
 from simulation.model import PovertyModel
 from simulation.parameter_set import ParameterSet
+from simulation.policies.social_insurance import BpjsTk
 from simulation.population import informal_education_factor
 from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
 
 INDICATORS = ("extreme_poverty_rate", "poverty_rate", "unemployment_rate")
+#: Benefits paid (Rp, weighted to the population, per month), as the vectorised fund names them.
+BENEFITS = ("benefits_jkk_care", "benefits_jkk_income", "benefits_jkm_lump",
+            "benefits_jkm_periodic", "benefits_jkp")
+#: Measured in the insurance world only: members (persons) and the benefits above.
+INSURANCE_INDICATORS = ("members", *BENEFITS)
+BPJS_TK = {"type": "bpjs_tk", "label": "bpjs_tk"}  # the baseline scenario's entry
+
+_LABOUR_FIELDS = ("status", "sector", "education", "employer", "base_earnings", "shock",
+                  "earnings", "months_in_status", "skill", "productivity")
+_INFORMAL = (CASUAL, OWN_ACCOUNT, UNPAID)
 
 
 class Worker:
     """One labour-force member (a plain object held by its household)."""
 
-    __slots__ = ("status", "sector", "education", "employer", "base_earnings", "shock",
-                 "earnings", "months_in_status", "skill", "productivity", "incapacity")
+    __slots__ = (*_LABOUR_FIELDS, "incapacity", "lost",
+                 "bpu_trait", "insured", "contrib_months", "last_wage", "jkp_months_left",
+                 "jkp_wage")
 
     def __init__(self, **kw):
         for k, v in kw.items():
@@ -67,11 +91,14 @@ class HouseholdAgent(mesa.Agent):
     def __init__(self, model: ReferenceModel, **kw):
         super().__init__(model)
         self.workers: list[Worker] = []
+        self.transfers = 0.0
+        self.dead: list[Worker] = []  # this month's deaths and accidents
+        self.hurt: list[Worker] = []
         for k, v in kw.items():
             setattr(self, k, v)
 
     # ------------------------------------------------------------------ labour market
-    def separate(self, layoff_share: np.ndarray) -> None:
+    def separate(self, layoff_share: list) -> None:
         """Each member's job ends with its monthly chance (plus the employer's layoff share)."""
         m = self.model
         for w in self.workers:
@@ -81,9 +108,22 @@ class HouseholdAgent(mesa.Agent):
             if w.employer >= 0:
                 p += layoff_share[w.employer]
             if m.random.random() < p:
+                was_formal = w.status == FORMAL
                 if w.employer >= 0:
                     m.employers.headcount[w.employer] -= 1
                 w.leave_job()
+                if was_formal and m.jkp_open:
+                    self.claim_jkp(w)
+
+    def claim_jkp(self, w: Worker) -> None:
+        """An insured formal job loser with enough contribution months may claim JKP."""
+        m = self.model
+        r = m.rules
+        if (w.insured and w.contrib_months >= r.jkp_min_contribution_months
+                and m.random.random() < r.jkp_take_up_rate):
+            w.jkp_months_left = 6
+            w.jkp_wage = min(w.last_wage, r.jkp_wage_cap)
+            w.contrib_months = 0
 
     def search_weight(self, w: Worker) -> float:
         """Weight in the hiring queue: intensity x education x residence x exp(skill)."""
@@ -106,7 +146,7 @@ class HouseholdAgent(mesa.Agent):
                 if u < rate:
                     movers.append((w, u / rate, has_business))
 
-    def earn(self, informal_index: np.ndarray, wage_index: float) -> None:
+    def earn(self, informal_index: list, wage_index: float) -> None:
         """Set this month's earnings of each member."""
         m = self.model
         for w in self.workers:
@@ -126,6 +166,7 @@ class HouseholdAgent(mesa.Agent):
         """Pay part of old bills; then accidents, deaths and illness; withhold accident pay."""
         m = self.model
         s = m.shock_settings
+        self.dead, self.hurt = [], []
         if self.owed > 0:
             pay = self.owed / s.dur_repayment_months
             if self.owed - pay < 1_000.0:
@@ -142,26 +183,83 @@ class HouseholdAgent(mesa.Agent):
                 w.skill = 0.0
                 w.incapacity = 0
                 self.owed += s.funeral_cost_months * max(self.perm_income, 0.0)
+                self.dead.append(w)
             elif (u < s.p_death + s.p_accident[w.sector] and w.status != UNEMPLOYED
                   and w.incapacity == 0):
                 w.incapacity = s.dur_incapacity_months
                 self.owed += s.care_cost
+                self.hurt.append(w)
         if m.random.random() < s.p_illness:
             self.owed += s.illness_cost_months * max(self.perm_income, 0.0)
         for w in self.workers:
+            w.lost = 0.0  # earnings withheld by an accident spell this month
             if w.incapacity > 0:
+                w.lost = w.earnings
                 w.earnings = 0.0
                 w.incapacity -= 1
 
+    # ------------------------------------------------------------------ BPJS-TK
+    def insure(self) -> None:
+        """JKM for members who died, membership and contributions this month, then JKK."""
+        m = self.model
+        r, paid = m.rules, m.paid
+        for w in self.dead:
+            if w.insured:  # a member last month: lump sum and funeral now, the rest monthly
+                self.savings += r.jkm_lump_sum + r.jkm_funeral
+                self.jkm_remaining += r.jkm_periodic_total
+                self.jkm_instalment += r.jkm_periodic_total / r.jkm_periodic_months
+                paid["benefits_jkm_lump"] += self.weight * (r.jkm_lump_sum + r.jkm_funeral)
+            w.insured, w.contrib_months, w.jkp_months_left, w.last_wage = False, 0, 0, 0.0
+        for w in self.workers:
+            pu = w.status == FORMAL and w.employer >= 0 and m.compliant[w.employer]
+            bpu = w.status in _INFORMAL and w.bpu_trait
+            w.insured = pu or bpu
+            if pu:
+                w.contrib_months = min(w.contrib_months + 1, 32_767)
+                w.last_wage = max(w.earnings, w.lost)
+            elif bpu:
+                self.transfers -= r.bpu_contribution
+        for w in self.hurt:
+            if w.insured:  # JKK pays the provider: the care bill is settled
+                settled = min(m.shock_settings.care_cost * r.jkk_care_covered_rate, self.owed)
+                self.owed -= settled
+                paid["benefits_jkk_care"] += self.weight * settled
+        for w in self.workers:
+            if w.insured and w.lost > 0:  # in an accident spell: JKK replaces the lost pay
+                cap = w.lost if w.status == FORMAL else min(w.lost, r.bpu_reported_income)
+                w.earnings = r.jkk_income_replacement_rate * cap
+                paid["benefits_jkk_income"] += self.weight * w.earnings
+
+    def collect_benefits(self) -> None:
+        """JKP cash benefits and JKM periodic instalments, as this month's transfers."""
+        m = self.model
+        r, paid = m.rules, m.paid
+        for w in self.workers:
+            if w.jkp_months_left > 0:
+                if w.status == FORMAL:  # re-employed in a wage job: the benefit stops
+                    w.jkp_months_left = 0
+                    continue
+                rate = r.jkp_rate_first if w.jkp_months_left > 3 else r.jkp_rate_later
+                self.transfers += rate * w.jkp_wage
+                w.jkp_months_left -= 1
+                paid["benefits_jkp"] += self.weight * rate * w.jkp_wage
+        if self.jkm_remaining > 0:
+            pay = min(self.jkm_instalment, self.jkm_remaining)
+            self.jkm_remaining -= pay
+            if self.jkm_remaining <= 1e-6:
+                self.jkm_remaining = self.jkm_instalment = 0.0
+            self.transfers += pay
+            paid["benefits_jkm_periodic"] += self.weight * pay
+
     # ------------------------------------------------------------------ income and consumption
     def receive_income(self, other_index: float, growth: float) -> None:
-        """Labour income, risk sharing, other income, and the long-term saving share."""
+        """Labour income, risk sharing, other income, transfers, the long-term saving share."""
         c = self.model.consumption_rules
         labour = sum(w.earnings for w in self.workers)
         self.expected_labour *= growth
         self.expected_labour += c.expectation_adjustment_rate * (labour - self.expected_labour)
         shared = c.risk_sharing_share * (self.expected_labour - labour)
-        gross = max(labour + shared + self.other_income * other_index, 0.0)
+        gross = max(labour + shared + self.other_income * other_index + self.transfers, 0.0)
         ref = self.reference_income * other_index
         saving_share = (1.0 - self.kappa) * min(1.0, gross / max(ref, 1.0))
         self.income = gross * (1.0 - saving_share)
@@ -182,14 +280,23 @@ class ReferenceModel(mesa.Model):
     """Households as agents, started from the step-0 state of a built ``PovertyModel``.
 
     Args:
-        vm: A built vectorised model at step 0 (with ``policies=()``); it is only read.
+        vm: A built vectorised model at step 0, with no policies or with exactly one
+            ``bpjs_tk`` policy (any settings; its rules and window are honoured). It is only
+            read.
         seed: Seed of the reference's own random draws.
+
+    Raises:
+        ValueError: If ``vm`` has other policies or has already stepped.
     """
 
     def __init__(self, vm: PovertyModel, seed: int = 0):
         super().__init__(rng=seed)
-        if vm.policies:
-            raise ValueError("the reference runs the no-programmes world only")
+        kinds = [p.kind for p in vm.policies]
+        if kinds not in ([], ["bpjs_tk"]) or not all(isinstance(p, BpjsTk) for p in vm.policies):
+            raise ValueError("the reference runs the world with no policies or with exactly one "
+                             f"bpjs_tk policy, not with {kinds}")
+        if vm.t != 0:
+            raise ValueError(f"the reference starts from step 0; the model is at step {vm.t}")
         self.params, self.paths = vm.params, vm.paths
         self.labour, self.consumption_rules = vm.labour, vm.consumption_rules
         self.shock_settings = vm.shocks.settings
@@ -213,19 +320,43 @@ class ReferenceModel(mesa.Model):
         self.sigma_casual = p.value("labour.earnings.casual_wage_dispersion")
         self.sigma_own = p.value("labour.earnings.own_account_dispersion")
 
+        # The scheme: its rules and window, and what it carries over from the burn-in.
+        scheme = vm.policies[0] if vm.policies else None
+        self.insurance = scheme is not None
+        self.rules = scheme.rules if scheme else None
+        self.window = (scheme.ti_start, scheme.ti_end) if scheme else (1, 0)
+        self.compliant = scheme.compliant.tolist() if scheme else []
+        self.jkp_open = False
+        self.paid = dict.fromkeys(BENEFITS, 0.0)
+
         hh, ws, sh = vm.households, vm.workers, vm.shocks
         fields = ("weight", "size", "is_urban", "other_income", "kappa", "reference_income",
                   "expected_labour", "buffer_months", "income", "perm_income", "savings",
                   "consumption")
         cols = {f: getattr(hh, f).tolist() for f in fields}
-        owed = sh.owed.tolist()
-        self.households = [HouseholdAgent(self, owed=owed[i], **{f: cols[f][i] for f in fields})
+        cols["owed"] = sh.owed.tolist()
+        zeros_h, zeros_w = [0.0] * hh.n, [0.0] * ws.n
+        cols["jkm_remaining"] = scheme.jkm_remaining.tolist() if scheme else zeros_h
+        cols["jkm_instalment"] = scheme.jkm_instalment.tolist() if scheme else zeros_h
+        self.households = [HouseholdAgent(self, **{f: c[i] for f, c in cols.items()})
                            for i in range(hh.n)]
-        wcols = {f: getattr(ws, f).tolist() for f in Worker.__slots__ if f != "incapacity"}
+        wcols = {f: getattr(ws, f).tolist() for f in _LABOUR_FIELDS}
         wcols["incapacity"] = sh.incapacity.tolist()
+        wcols["lost"] = sh.lost_earnings.tolist()
+        wcols["insured"] = ws.is_insured.tolist()
+        wcols["contrib_months"] = ws.contrib_months.tolist()
+        if scheme:
+            wcols["bpu_trait"] = _bpu_trait(scheme).tolist()
+            wcols["last_wage"] = scheme.last_wage.tolist()
+            wcols["jkp_months_left"] = scheme.jkp_months_left.tolist()
+            wcols["jkp_wage"] = scheme.jkp_wage.tolist()
+        else:
+            wcols.update(bpu_trait=[False] * ws.n, last_wage=zeros_w, jkp_months_left=[0] * ws.n,
+                         jkp_wage=zeros_w)
         for j, h in enumerate(ws.household.tolist()):
             self.households[h].workers.append(Worker(**{f: wcols[f][j] for f in Worker.__slots__}))
-        self.records: dict[str, list] = {"date": [], **{k: [] for k in INDICATORS}}
+        names = INDICATORS + (INSURANCE_INDICATORS if self.insurance else ())
+        self.records: dict[str, list] = {"date": [], **{k: [] for k in names}}
         self.measure()
 
     def all_workers(self):
@@ -235,9 +366,15 @@ class ReferenceModel(mesa.Model):
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """Advance one month (the same calendar as ``PovertyModel.step`` without policies)."""
+        """Advance one month (the calendar of ``PovertyModel.step``)."""
         self.t += 1
         t = self.t
+        insured = self.insurance and self.window[0] <= t <= self.window[1]
+        self.jkp_open = insured and bool(self.params.value(
+            "programmes.social_insurance.is_jkp_in_force", at=self.paths.label(t)))
+        self.paid = dict.fromkeys(BENEFITS, 0.0)
+        for h in self.households:
+            h.transfers = 0.0
         e = self.employers
         layoffs = plan_labour_demand(
             e, self.paths.sector_growth_monthly[:, t], self.labour.employment_output_elasticity,
@@ -256,6 +393,9 @@ class ReferenceModel(mesa.Model):
         index = (real * self.paths.cpi_rel[t]).tolist()
         self.agents.do("earn", index, float(self.paths.formal_wage_index[t]))
         self.agents.do("suffer_shocks")
+        if insured:
+            self.agents.do("insure")
+            self.agents.do("collect_benefits")
         c = self.consumption_rules
         e_other = c.other_income_growth_elasticity
         other = [self.paths.cpi_rel[k] * self.paths.gdp_pc_rel[k] ** e_other for k in (t - 1, t)]
@@ -333,7 +473,7 @@ class ReferenceModel(mesa.Model):
 
     # ------------------------------------------------------------------ measurement
     def measure(self) -> None:
-        """Record extreme and national P0 (persons) and the unemployment rate."""
+        """Record extreme and national P0 (persons), unemployment, and the scheme's figures."""
         ext, nat = self.paths.extreme_line[self.t], self.paths.national_line[self.t]
         persons = ext_poor = nat_poor = lf = unemployed = 0.0
         for h in self.households:
@@ -350,6 +490,11 @@ class ReferenceModel(mesa.Model):
         r["extreme_poverty_rate"].append(ext_poor / persons)
         r["poverty_rate"].append(nat_poor / persons)
         r["unemployment_rate"].append(unemployed / lf if lf > 0 else 0.0)
+        if self.insurance:
+            r["members"].append(sum(h.weight for h in self.households
+                                    for w in h.workers if w.insured))
+            for k in BENEFITS:
+                r[k].append(self.paid[k])
 
     def run(self) -> dict:
         """Step to the end of the paths; return the monthly indicators."""
@@ -362,21 +507,45 @@ class ReferenceModel(mesa.Model):
         return {k: (v if k == "date" else np.asarray(v)) for k, v in self.records.items()}
 
 
-def run_reference(params: ParameterSet, n_households: int, seed: int,
-                  end: str = "2024-12") -> dict:
+def _bpu_trait(scheme: BpjsTk) -> np.ndarray:
+    """Whether each worker slot is a voluntary (BPU) member while in informal work (fixed)."""
+    return np.asarray(scheme.bpu_willing, dtype=bool)
+
+
+def _policies(insurance: bool) -> list[dict]:
+    return [dict(BPJS_TK)] if insurance else []
+
+
+def run_reference(params: ParameterSet, n_households: int, seed: int, end: str = "2024-12",
+                  insurance: bool = False) -> dict:
     """Build the vectorised model (population and burn-in), copy it into agents, run to ``end``.
 
     Returns ``{"date": [...], "extreme_poverty_rate", "poverty_rate", "unemployment_rate"}``,
-    one entry per month from March 2021.
+    one entry per month from March 2021; with ``insurance`` (the world with BPJS-TK only) also
+    ``members`` (insured persons) and the benefits paid by kind (:data:`BENEFITS`, Rp).
     """
-    vm = PovertyModel(params, n_households=n_households, seed=seed, end=end, policies=())
+    vm = PovertyModel(params, n_households=n_households, seed=seed, end=end,
+                      policies=_policies(insurance))
     return ReferenceModel(vm, seed=seed).run()
 
 
-def run_both(params: ParameterSet, n_households: int, seed: int, end: str) -> tuple[dict, dict]:
-    """One build, two runs: the vectorised model and the reference from the same step-0 state."""
-    vm = PovertyModel(params, n_households=n_households, seed=seed, end=end, policies=())
+def run_both(params: ParameterSet, n_households: int, seed: int, end: str,
+             insurance: bool = False) -> tuple[dict, dict]:
+    """One build, two runs: the vectorised model and the reference from the same step-0 state.
+
+    With ``insurance`` both run the world with BPJS-TK only (:data:`BPJS_TK`) and both results
+    carry :data:`INSURANCE_INDICATORS` (the vectorised members of step 0 are counted from the
+    state; the scheme records them from step 1).
+    """
+    vm = PovertyModel(params, n_households=n_households, seed=seed, end=end,
+                      policies=_policies(insurance))
     ref = ReferenceModel(vm, seed=seed)  # copies the state before the vectorised model moves
-    vec = vm.run()
-    vec = {"date": vec["date"], **{k: np.asarray(vec[k]) for k in INDICATORS}}
+    members_0 = float(vm.households.weight[vm.workers.household[vm.workers.is_insured]].sum())
+    out = vm.run()
+    vec = {"date": out["date"], **{k: np.asarray(out[k]) for k in INDICATORS}}
+    if insurance:
+        scheme = vm.policies[0]
+        vec["members"] = scheme.members.copy()
+        vec["members"][0] = members_0
+        vec.update({k: scheme.flows[k].copy() for k in BENEFITS})
     return vec, ref.run()
