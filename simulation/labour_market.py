@@ -206,7 +206,7 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
 
 
 def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
-              streams: Streams, t: int, u: np.ndarray, params: ParameterSet,
+              streams: Streams, t: int, params: ParameterSet,
               is_needy: np.ndarray, keep_unemployed: int | None = None) -> np.ndarray:
     """Move unemployed people who did not find a wage job into informal work.
 
@@ -228,11 +228,12 @@ def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     rate = np.where(is_needy[workers.household[pool]], s.fallback_rate_needy,
                     s.fallback_rate).astype(np.float32)
     rng = streams.generator("fallback", t)
+    u = streams.uniform_at("fallback_draw", t, pool)  # one per unemployed slot (CRN by slot)
     if keep_unemployed is None:
-        chosen = np.flatnonzero(u[pool] < rate)
-        dest_u = u[pool[chosen]] / np.maximum(rate[chosen], 1e-12)  # uniform on [0, 1)
+        chosen = np.flatnonzero(u < rate)
+        dest_u = u[chosen] / np.maximum(rate[chosen], 1e-12)  # uniform on [0, 1)
     else:
-        chosen = top_k_weighted(u[pool], rate, max(len(pool) - keep_unemployed, 0))
+        chosen = top_k_weighted(u, rate, max(len(pool) - keep_unemployed, 0))
         dest_u = rng.random(len(chosen))  # the keys of the chosen are not uniform: draw anew
     movers = pool[chosen]
     if len(movers) == 0:

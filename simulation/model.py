@@ -302,13 +302,12 @@ class PovertyModel(mesa.Model):
 
     def fall_back_on_informal_work(self) -> np.ndarray:
         """Unemployed people who found no wage job take informal work; returns them."""
-        u = self.streams.uniform("fallback_draw", self._draw_t, self.workers.n)
         target = self._unemployed_target if self._stationary else None
         hh = self.households
         needy = hh.consumption < (self.labour.need_threshold * self.paths.national_line[self.t]
                                   * hh.size)
         return lm.fall_back(self.workers, self.employer_state, self.labour, self.streams,
-                            self._draw_t, u, self.params, needy, keep_unemployed=target)
+                            self._draw_t, self.params, needy, keep_unemployed=target)
 
     def update_earnings(self) -> None:
         """Index wages; draw this month's informal earnings."""

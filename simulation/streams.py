@@ -72,10 +72,38 @@ class Streams:
         return out[:n]
 
     def normal(self, stage: str, month: int, n: int) -> np.ndarray:
-        """Return ``n`` float32 standard-normal draws (table lookup), one per agent slot."""
+        """Return ``n`` float32 standard-normal draws (table lookup), one per agent slot.
+
+        Each 64-bit output of the generator gives four 12-bit cell numbers of the table.
+        """
         g = self.generator(stage, month)
-        idx = g.integers(0, 4096, size=n, dtype=np.uint16)
+        raw = g.bit_generator.random_raw((n + 3) // 4)
+        idx = raw.view(np.uint16)[:n] & np.uint16(4095)
         return _NORMAL_TABLE.take(idx)
+
+    def uniform_at(self, stage: str, month: int, slots: np.ndarray) -> np.ndarray:
+        """Float32 uniforms in [0, 1) for the given agent slots only (counter-based).
+
+        Slot ``i`` gets the ``i``-th output of a SplitMix64 sequence seeded from
+        ``(root, stage, month)``: the same number whatever other slots are asked for, so a stage
+        that needs draws for a few slots (the unemployed, job losers) costs in proportion to
+        them and keeps common random numbers per slot.
+        """
+        key = self._key(stage, month)
+        x = np.asarray(slots).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        x += np.uint64(key)
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+        return (x >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-24)
+
+    def _key(self, stage: str, month: int) -> int:
+        seq = np.random.SeedSequence(
+            self.root.entropy, spawn_key=(*self.root.spawn_key, stage_id(stage), int(month))
+        )
+        return int(seq.generate_state(1, np.uint64)[0])
 
 
 def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:

@@ -196,13 +196,14 @@ class BpjsTk(Policy):
     def after_separations(self, model: PovertyModel, formal_losers: np.ndarray) -> None:
         """Insured formal job losers with enough contributions claim JKP (from Feb-2022)."""
         w, r = model.workers, self.rules
-        u = self.rng(model).random(w.n, dtype=np.float32)  # one per slot (CRN)
         if len(formal_losers) == 0 or not self._is_jkp_in_force(model):
             return
         eligible = formal_losers[w.is_insured[formal_losers]
                                  & (w.contrib_months[formal_losers]
                                     >= r.jkp_min_contribution_months)]
-        claim = eligible[u[eligible] < np.float32(r.jkp_take_up_rate)]
+        # One uniform per worker slot (common random numbers), computed for the eligible only.
+        u = model.streams.uniform_at(f"policy:{self.label}:jkp", model._draw_t, eligible)
+        claim = eligible[u < np.float32(r.jkp_take_up_rate)]
         self.jkp_months_left[claim] = 6
         self.jkp_wage[claim] = np.minimum(self.last_wage[claim], np.float32(r.jkp_wage_cap))
         w.contrib_months[claim] = 0

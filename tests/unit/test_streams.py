@@ -104,3 +104,31 @@ def test_stage_id_stable():
     assert stage_id("separation") == 1612532387
     assert stage_id("separation") != stage_id("matching")
     assert 0 <= stage_id("anything") < 2**31
+
+
+def test_uniform_at_is_per_slot_and_uniform():
+    """Counter-based draws: a slot's number does not depend on which other slots are asked."""
+    s = Streams(3)
+    every = s.uniform_at("fallback_draw", 4, np.arange(200_000))
+    some = np.array([5, 17, 199_999, 0, 17])
+    np.testing.assert_array_equal(s.uniform_at("fallback_draw", 4, some), every[some])
+    assert every.dtype == np.float32 and every.min() >= 0.0 and every.max() < 1.0
+    # Uniform: mean 1/2 (sd of the mean 0.00065), decile counts within 5 sd of 20,000.
+    assert abs(every.mean() - 0.5) < 5 * (1 / np.sqrt(12 * len(every)))
+    counts = np.bincount((every * 10).astype(int), minlength=10)
+    assert np.all(np.abs(counts - 20_000) < 5 * np.sqrt(20_000 * 0.9))
+    # Other stages, months and roots give other (uncorrelated) numbers.
+    other = s.uniform_at("fallback_draw", 5, np.arange(200_000))
+    assert abs(np.corrcoef(every, other)[0, 1]) < 0.01
+    assert not np.array_equal(Streams(4).uniform_at("fallback_draw", 4, some), every[some])
+    # Neighbouring slots are not correlated (lag-1).
+    assert abs(np.corrcoef(every[:-1], every[1:])[0, 1]) < 0.01
+
+
+def test_normal_draws_are_standard_normal():
+    z = Streams(1).normal("earnings", 3, 400_001)
+    assert z.dtype == np.float32 and len(z) == 400_001
+    assert abs(z.mean()) < 5 / np.sqrt(len(z))
+    assert abs(z.std() - 1.0) < 0.01
+    assert abs(np.corrcoef(z[:-1], z[1:])[0, 1]) < 0.01
+    np.testing.assert_array_equal(z[:10], Streams(1).normal("earnings", 3, 10))
