@@ -102,9 +102,14 @@ def consume(hh: HouseholdState, s: ConsumptionSettings) -> None:
     hh.savings -= desired
 
 
-def record_poverty_history(hh: HouseholdState, extreme_line: float, national_line: float) -> None:
-    """Shift the 16-month poverty bit histories and set this month's bit."""
-    c_pc = hh.consumption / hh.size
+def record_poverty_history(hh: HouseholdState, extreme_line: float, national_line: float,
+                           c_pc: np.ndarray | None = None) -> None:
+    """Shift the 16-month poverty bit histories and set this month's bit.
+
+    ``c_pc`` is per-capita consumption if the caller has it (else computed).
+    """
+    if c_pc is None:
+        c_pc = hh.consumption / hh.size
     hh.poor_history <<= 1
     hh.poor_history |= (c_pc < national_line).astype(np.uint16)
     hh.extreme_history <<= 1

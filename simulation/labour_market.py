@@ -309,9 +309,13 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     shock += np.float32(sd) * z
     shock *= informal_paid  # only informal earnings carry the shock
     # Pay = base x index x exp(shock - var/2 for informal work); unpaid and unemployed have base 0.
-    mult = np.where(st == FORMAL, np.float32(formal_wage_index),
-                    informal_index.astype(np.float32).take(workers.sector))
-    np.multiply(workers.base_earnings, mult, out=workers.earnings)
+    # Index by (status, sector): the formal wage index for employees, the sector's informal
+    # index for everyone else (unpaid and unemployed have base 0).
+    table = np.repeat(informal_index.astype(np.float32)[None, :], 5, axis=0)
+    table[FORMAL] = np.float32(formal_wage_index)
+    cell = st * np.int8(3)
+    cell += workers.sector
+    np.multiply(workers.base_earnings, table.ravel().take(cell), out=workers.earnings)
     # exp(shock - var/2) for informal paid work; exp(0) = 1 (exactly) for everyone else, whose
     # shock was zeroed above.
     log_mult = shock - np.float32(0.5 * var) * informal_paid

@@ -162,9 +162,14 @@ INDICATOR_NAMES = tuple(i.name for i in INDICATORS)
 
 
 def poverty_indicators(hh: HouseholdState, extreme_line: float, national_line: float,
-                       population_scale: float = 1.0, step: int = 0) -> dict[str, float]:
-    """Return the poverty indicators of one month for both lines, persons and households."""
-    c_pc = hh.consumption / hh.size
+                       population_scale: float = 1.0, step: int = 0,
+                       c_pc: np.ndarray | None = None) -> dict[str, float]:
+    """Return the poverty indicators of one month for both lines, persons and households.
+
+    ``c_pc`` is per-capita consumption if the caller has it (else computed).
+    """
+    if c_pc is None:
+        c_pc = hh.consumption / hh.size
     w_hh = hh.weight * population_scale
     w_p = w_hh * hh.size
     total_persons = float(w_p.sum())

@@ -335,9 +335,10 @@ class PovertyModel(mesa.Model):
         """Measure poverty and the labour market for the current month."""
         hh = self.households
         ext, nat = self.paths.extreme_line[self.t], self.paths.national_line[self.t]
+        c_pc = hh.consumption / hh.size
         if not (self.t == 0 and self._burned_in):  # the burn-in already recorded March 2021
-            hh_rules.record_poverty_history(hh, ext, nat)
-        ind = poverty_indicators(hh, ext, nat, self.paths.population_rel[self.t], self.t)
+            hh_rules.record_poverty_history(hh, ext, nat, c_pc)
+        ind = poverty_indicators(hh, ext, nat, self.paths.population_rel[self.t], self.t, c_pc)
         ind.update(labour_indicators(self.workers, hh.weight))
         self.recorder.record(self.t, ind)
 
