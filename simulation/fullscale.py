@@ -233,6 +233,18 @@ def _load_block(path: Path) -> dict:
         return {k: f[k] for k in f.files}
 
 
+def _claim_folder(out: Path, run: dict) -> None:
+    """Record what run the folder's blocks belong to; refuse a folder of another run."""
+    path = out / "run.json"
+    text = json.dumps(run, indent=1, sort_keys=True, default=str)
+    if path.exists():
+        if json.loads(path.read_text(encoding="utf-8")) != json.loads(text):
+            raise ValueError(f"{path}: the blocks in {out} belong to another run (other "
+                             "parameters, programmes, seed, end or sizes); use another --out")
+        return
+    path.write_text(text, encoding="utf-8")
+
+
 def run_full_scale(params: ParameterSet | None = None, policies: list | None = None,
                    households: int | None = None, block_households: int = 12_000_000,
                    processes: int = 2, seed: int = 20210301, end: str = "2024-12",
@@ -259,6 +271,10 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
     out = Path(out_dir) if out_dir is not None else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
+        _claim_folder(out, {"parameters_digest": params.digest(), "end": end, "seed": seed,
+                            "households": total, "blocks": sizes,
+                            "policies": [p.to_dict() if hasattr(p, "to_dict") else dict(p)
+                                         for p in policies]})
     blocks: dict[int, dict] = {}
     todo = []
     for i, n in enumerate(sizes):
@@ -271,8 +287,10 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
     t0 = time.perf_counter()
     if todo:
         ctx = get_context("spawn")
+        # A fresh process per block: memory a finished block leaves fragmented in the
+        # allocator is not carried into the next one (it was 3.7 GB per process at 11.6 M).
         with ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
-                                 mp_context=ctx) as pool:
+                                 mp_context=ctx, max_tasks_per_child=1) as pool:
             futures = {pool.submit(run_block, params, n, seeds[i], n / total, end, policies):
                        (i, n, path) for i, n, path in todo}
             for fut in as_completed(futures):

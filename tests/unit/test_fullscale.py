@@ -109,3 +109,11 @@ def test_blocks_pool_with_their_shares():
     assert pooled["poverty_rate"][0] == pytest.approx((0.25 * 10 + 0.75 * 30) / 100.0)
     assert pooled["unemployment_rate"][1] == pytest.approx(0.1)
     assert pooled["gini"][0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_folder_of_another_run_is_refused(one_block):
+    _, out, _ = one_block
+    with pytest.raises(ValueError, match="belong to another run"):
+        fs.run_full_scale(SHORT_PARAMS, [], households=3_000, block_households=3_000,
+                          processes=1, seed=SEED + 1, end=END, out_dir=out, log=lambda s: None)
+    assert len(list(out.glob("block_*.npz"))) == 1  # nothing lost
