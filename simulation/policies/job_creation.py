@@ -278,13 +278,15 @@ class PadatKarya(_JobCreationPolicy):
         st = w.status
         # Self-targeting: informal workers whose forgone earnings (at last month's earnings)
         # would exceed the wage do not sign up.
-        forgone = np.where((st == CASUAL) | (st == OWN_ACCOUNT),
-                           self.forgone_fraction(model) * w.earnings, 0.0)
+        # (Forgone earnings are 0 for the others: they qualify if the pay is positive.)
+        pay = self.monthly_pay(model)
+        informal_paid = (st == CASUAL) | (st == OWN_ACCOUNT)
+        low = (self.forgone_fraction(model) * w.earnings) < pay
+        low = (low | ~informal_paid) if 0.0 < pay else (low & informal_paid)
         in_spell = np.zeros(model.households.n, dtype=bool)
-        in_spell[w.household[self.months_left > 0]] = True
-        eligible = ((st != FORMAL) & ~in_spell[w.household]
-                    & (self._clock - self._last_start >= ROTATION_MONTHS)
-                    & (forgone < self.monthly_pay(model)))
+        in_spell[w.household[np.flatnonzero(self.months_left)]] = True
+        eligible = ((st != FORMAL) & ~in_spell.take(w.household)
+                    & (self._clock - self._last_start >= ROTATION_MONTHS) & low)
         chosen = select_workers(model, eligible, n_new, float(self.setting(model, "poor_share")),
                                 rng)
         self.months_left[chosen] = int(self.setting(model, "months"))

@@ -238,14 +238,14 @@ class BpjsTk(Policy):
                 self._record(model, "contributions_pbi",
                              float(weight[w.household[paid]].sum()) * payer.contribution)
         w.is_insured[:] = pu | bpu | pbi
-        months = w.contrib_months
-        np.add(months, np.int16(1), out=months, where=pu & (months < np.iinfo(np.int16).max))
-        np.copyto(self.last_wage, wage, where=pu)
+        i_pu = np.flatnonzero(pu)  # (index writes beat masked ufuncs: a sixth of the slots)
+        w.contrib_months[i_pu] = np.minimum(w.contrib_months[i_pu].astype(np.int32) + 1,
+                                            np.iinfo(np.int16).max).astype(np.int16)
+        self.last_wage[i_pu] = wage[i_pu]
 
         # Contributions: employers pay JKK+JKM, of which (JKP rate - government rate) of the
         # capped wage is recomposed into JKP (PP 37/2021), so the JKP inflow adds only the
         # government's share; BPU members pay from their household's income.
-        i_pu = np.flatnonzero(pu)
         w_pu = weight[w.household[i_pu]]
         capped = float((w_pu * np.minimum(wage[i_pu], r.jkp_wage_cap)).sum())
         recomposed = (r.jkp_contribution_rate - r.jkp_government_rate) * capped
