@@ -311,7 +311,9 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
         "blocks": sizes,
         "processes": processes,
         "wall_seconds": wall,
-        "block_seconds": [float(b["seconds_build"]) + float(b["seconds_run"]) for b in ordered],
+        "households_run_now": sum(n for _, n, _ in todo),
+        "block_build_seconds": [float(b["seconds_build"]) for b in ordered],
+        "block_run_seconds": [float(b["seconds_run"]) for b in ordered],
         "block_peak_rss_mb": [float(b["peak_rss_mb"]) for b in ordered],
         "spending": {str(k): np.sum([float(b["share"]) * b["spending"][j] for b in ordered],
                                     axis=0)
@@ -348,11 +350,18 @@ def main(argv: list[str] | None = None) -> None:
     monitor.stop()
     ind = res["indicators"]
     dates = ind["date"]
+    months = len(dates) - 1
     summary = {
-        "households": res["households"], "blocks": res["blocks"], "processes": args.processes,
+        "households": res["households"], "months": months, "blocks": res["blocks"],
+        "processes": args.processes,
+        # This invocation: blocks found in --out (a resumed run) are not timed again.
         "wall_seconds": time.perf_counter() - t0,
-        "household_months_per_second": res["households"] * (len(dates) - 1)
-        / max(res["wall_seconds"], 1e-9),
+        "households_run_now": res["households_run_now"],
+        "household_months_per_second": res["households_run_now"] * months
+        / max(res["wall_seconds"], 1e-9) if res["households_run_now"] else None,
+        # Each block in its own process, as it was run (build = population and burn-in).
+        "block_build_seconds": res["block_build_seconds"],
+        "block_run_seconds": res["block_run_seconds"],
         "block_peak_rss_mb": res["block_peak_rss_mb"],
         "machine_peak_used_mb": monitor.peak_used_mb,
         "scenario": args.scenario,
