@@ -212,7 +212,9 @@ def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
 
     Unemployment is a luxury the poor cannot afford: a worker whose household is near poverty
     (``is_needy``, one flag per household) falls back at ``fallback_rate_needy``, others at
-    ``fallback_rate``. ``u / rate`` then picks casual, own-account or unpaid family work by
+    ``fallback_rate``: one uniform ``u`` per unemployed slot (``fallback_draw``, counter-based,
+    so the same slot gets the same number in every scenario) decides, and ``u / rate`` then
+    picks casual, own-account or unpaid family work by
     ``fallback_status_shares``; unpaid family work needs a family business (an own-account
     member), and movers in such households take it more often so the unpaid share of the inflow
     stays as configured. Casual workers join an informal employer of their sector, by size.
