@@ -164,9 +164,11 @@ class VocationalTraining(Policy):
                 self.setting(model, name, first)  # an unknown or missing parameter fails here
         n = model.workers.n
         self.trained = np.zeros(n, dtype=bool)
-        self._skill = np.zeros(n, dtype=np.float32)  # this programme's part of workers.skill
-        self._premium = np.zeros(n, dtype=np.float32)
-        self._effect_idx = np.empty(0, dtype=np.int64)  # completers with effects
+        # Completers with effects, and this programme's part of their workers.skill and
+        # workers.earnings_premium (aligned with _effect_idx: one entry per completer).
+        self._effect_idx = np.empty(0, dtype=np.int64)
+        self._skill_c = np.empty(0, dtype=np.float32)
+        self._premium_c = np.empty(0, dtype=np.float32)
         # Pending completions: worker, completion clock, full-effect share.
         self._c_worker = np.empty(0, dtype=np.int64)
         self._c_done = np.empty(0, dtype=np.int64)
@@ -246,11 +248,11 @@ class VocationalTraining(Policy):
             return
         keep = np.float32(0.5 ** (1.0 / half_life))
         w = model.workers
-        for mine, theirs in ((self._skill, w.skill), (self._premium, w.earnings_premium)):
-            old = mine[idx]
+        for name, theirs in (("_skill_c", w.skill), ("_premium_c", w.earnings_premium)):
+            old = getattr(self, name)
             new = old * keep
-            theirs[idx] += new - old
-            mine[idx] = new
+            theirs[idx] += new - old  # idx has no repeats (one completion per worker)
+            setattr(self, name, new)
 
     def _complete(self, model: PovertyModel) -> None:
         if len(self._c_worker) == 0:
@@ -265,12 +267,13 @@ class VocationalTraining(Policy):
         premium = (np.float32(self.setting(model, "earnings_premium")) * factor).astype(
             np.float32)
         w = model.workers
-        # Each worker is trained at most once by a programme, so ``who`` has no repeats.
-        self._skill[who] += skill
-        self._premium[who] += premium
+        # Each worker is trained at most once by a programme, so ``who`` has no repeats and is
+        # not in _effect_idx yet.
         w.skill[who] += skill
         w.earnings_premium[who] += premium
         self._effect_idx = np.concatenate([self._effect_idx, who])
+        self._skill_c = np.concatenate([self._skill_c, skill])
+        self._premium_c = np.concatenate([self._premium_c, premium])
         if not model._stationary:
             self.completed[model.t] += len(who) * float(model.households.weight[0])
 
@@ -385,6 +388,20 @@ class VocationalTraining(Policy):
                 k = min(int(counts[c]), len(members))
                 chosen.append(members[rng.choice(len(members), size=k, replace=False)])
         return np.concatenate(chosen)
+
+    def effects(self, workers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """This programme's part of ``skill`` and ``earnings_premium`` of the given workers.
+
+        Zero for workers it has not trained to completion.
+        """
+        workers = np.asarray(workers)
+        order = np.argsort(self._effect_idx)
+        known = self._effect_idx[order]
+        j = np.minimum(np.searchsorted(known, workers), max(len(known) - 1, 0))
+        found = (known[j] == workers) if len(known) else np.zeros(len(workers), dtype=bool)
+        skill = np.where(found, self._skill_c[order][j] if len(known) else 0.0, 0.0)
+        premium = np.where(found, self._premium_c[order][j] if len(known) else 0.0, 0.0)
+        return skill.astype(np.float32), premium.astype(np.float32)
 
     @staticmethod
     def _static_cell(model: PovertyModel) -> np.ndarray:

@@ -189,7 +189,10 @@ def test_effects_fade_with_the_half_life():
     m.step()  # two months on: half left
     np.testing.assert_allclose(m.workers.skill[first], 0.4, rtol=1e-4)
     np.testing.assert_allclose(m.workers.earnings_premium[first], 0.05, rtol=1e-4)
-    assert p._skill[first] == pytest.approx(m.workers.skill[first])
+    assert p.effects(first)[0] == pytest.approx(m.workers.skill[first])
+    assert p.effects(first)[1] == pytest.approx(m.workers.earnings_premium[first])
+    never = np.flatnonzero(m.workers.skill == 0)[:5]
+    assert (p.effects(never)[0] == 0).all() and (p.effects(never)[1] == 0).all()
 
 
 def test_poor_share_goes_to_the_registry_poorest_and_open_slots_follow_the_profile():
