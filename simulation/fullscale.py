@@ -335,18 +335,33 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--end", default="2024-12")
     ap.add_argument("--out", default="outputs/fullscale", help="folder for blocks and results")
     args = ap.parse_args(argv)
-    params, policies = baseline_parameters(), []
-    if args.scenario:
-        from simulation.scenarios import load_scenario
+    for name in ("households", "block_households", "processes"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            ap.error(f"--{name.replace('_', '-')} must be at least 1, not {value}")
+    from simulation.errors import InputError
+    from simulation.experiments import check_end
 
-        sc = load_scenario(args.scenario)
-        params, policies = sc.params, sc.policy_specs()
+    params, policies = baseline_parameters(), []
+    try:
+        check_end(args.end)
+        if args.scenario:
+            from simulation.scenarios import load_scenario
+
+            sc = load_scenario(args.scenario)
+            params, policies = sc.params, sc.policy_specs()
+    except InputError as exc:
+        ap.exit(2, f"fullscale: error: {exc.one_line()}\n")
     monitor = _MemoryMonitor()
     monitor.start()
     t0 = time.perf_counter()
-    res = run_full_scale(params, policies, args.households, args.block_households,
-                         args.processes, args.seed, args.end, args.out,
-                         log=lambda s: print(s, flush=True))
+    try:
+        res = run_full_scale(params, policies, args.households, args.block_households,
+                             args.processes, args.seed, args.end, args.out,
+                             log=lambda s: print(s, flush=True))
+    except ValueError as exc:  # a folder of another run
+        monitor.stop()
+        ap.exit(2, f"fullscale: error: {exc}\n")
     monitor.stop()
     ind = res["indicators"]
     dates = ind["date"]

@@ -117,3 +117,17 @@ def test_a_folder_of_another_run_is_refused(one_block):
         fs.run_full_scale(SHORT_PARAMS, [], households=3_000, block_households=3_000,
                           processes=1, seed=SEED + 1, end=END, out_dir=out, log=lambda s: None)
     assert len(list(out.glob("block_*.npz"))) == 1  # nothing lost
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--block-households", "0"], "--block-households must be at least 1"),
+    (["--end", "2024-13"], "--end: expected a month"),
+    (["--scenario", "no_such_file.yaml"], "no_such_file.yaml"),
+])
+def test_command_line_errors_are_one_line(args, expected, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        fs.main([*args, "--out", str(tmp_path)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())  # nothing written
