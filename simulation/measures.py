@@ -28,15 +28,7 @@ def fgt(consumption_pc: np.ndarray, weights: np.ndarray, line: float) -> tuple[f
         >>> fgt(np.array([50., 150.]), np.array([1., 1.]), 100.)
         (0.5, 0.25, 0.125)
     """
-    total = float(weights.sum())
-    if total <= 0:
-        return 0.0, 0.0, 0.0
-    poor = np.flatnonzero(consumption_pc < line)
-    w_poor = weights[poor]
-    g = (line - consumption_pc[poor]) / line
-    # Clip: numerator and denominator are summed in different orders (P0 could reach 1 + 1e-16).
-    return (min(1.0, float(w_poor.sum() / total)), min(1.0, float((w_poor * g).sum() / total)),
-            min(1.0, float((w_poor * g * g).sum() / total)))
+    return _fgt_of_poor(consumption_pc, weights, float(weights.sum()), line)
 
 
 def _fgt_of_poor(c_poor: np.ndarray, w_poor: np.ndarray, total: float,
@@ -48,6 +40,7 @@ def _fgt_of_poor(c_poor: np.ndarray, w_poor: np.ndarray, total: float,
     if not below.all():
         c_poor, w_poor = c_poor[below], w_poor[below]
     g = (line - c_poor) / line
+    # Clip: numerator and denominator are summed in different orders (P0 could reach 1 + 1e-16).
     return (min(1.0, float(w_poor.sum() / total)), min(1.0, float((w_poor * g).sum() / total)),
             min(1.0, float((w_poor * g * g).sum() / total)))
 

@@ -56,12 +56,15 @@ class Streams:
     def __setstate__(self, state):
         self.root = np.random.SeedSequence(state["entropy"], spawn_key=tuple(state["spawn_key"]))
 
-    def generator(self, stage: str, month: int = 0) -> np.random.Generator:
-        """Return a fresh generator for ``stage`` in step ``month``."""
-        seq = np.random.SeedSequence(
+    def _seq(self, stage: str, month: int) -> np.random.SeedSequence:
+        """The seed of ``stage`` in step ``month``: a child of the root."""
+        return np.random.SeedSequence(
             self.root.entropy, spawn_key=(*self.root.spawn_key, stage_id(stage), int(month))
         )
-        return np.random.Generator(np.random.PCG64(seq))
+
+    def generator(self, stage: str, month: int = 0) -> np.random.Generator:
+        """Return a fresh generator for ``stage`` in step ``month``."""
+        return np.random.Generator(np.random.PCG64(self._seq(stage, month)))
 
     def uniform(self, stage: str, month: int, n: int, out: np.ndarray | None = None) -> np.ndarray:
         """Return ``n`` float32 uniforms in [0, 1), one per agent slot."""
@@ -89,7 +92,7 @@ class Streams:
         that needs draws for a few slots (the unemployed, job losers) costs in proportion to
         them and keeps common random numbers per slot.
         """
-        key = self._key(stage, month)
+        key = int(self._seq(stage, month).generate_state(1, np.uint64)[0])
         x = np.asarray(slots).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         x += np.uint64(key)
         x ^= x >> np.uint64(30)
@@ -99,11 +102,6 @@ class Streams:
         x ^= x >> np.uint64(31)
         return (x >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-24)
 
-    def _key(self, stage: str, month: int) -> int:
-        seq = np.random.SeedSequence(
-            self.root.entropy, spawn_key=(*self.root.spawn_key, stage_id(stage), int(month))
-        )
-        return int(seq.generate_state(1, np.uint64)[0])
 
 
 def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:

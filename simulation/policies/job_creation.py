@@ -281,8 +281,8 @@ class PadatKarya(_JobCreationPolicy):
         # (Forgone earnings are 0 for the others: they qualify if the pay is positive.)
         pay = self.monthly_pay(model)
         informal_paid = (st == CASUAL) | (st == OWN_ACCOUNT)
-        low = (self.forgone_fraction(model) * w.earnings) < pay
-        low = (low | ~informal_paid) if 0.0 < pay else (low & informal_paid)
+        low = np.where(informal_paid, (self.forgone_fraction(model) * w.earnings) < pay,
+                       0.0 < pay)
         in_spell = np.zeros(model.households.n, dtype=bool)
         in_spell[w.household[np.flatnonzero(self.months_left)]] = True
         eligible = ((st != FORMAL) & ~in_spell.take(w.household)
