@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import sys
 import time
 from pathlib import Path
 
+from simulation.fullscale import peak_rss_mb
 from simulation.macro import START_MONTH
 from simulation.model import PovertyModel
 from simulation.parameter_set import baseline_parameters, month_label
@@ -51,12 +50,6 @@ def world(programmes: str):
     if programmes == "none":
         return baseline_parameters(), []
     raise ValueError(f"--programmes must be one of {', '.join(PROGRAMMES)}, not {programmes!r}")
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
 
 
 def measure(households: int, months: int, seed: int, compare_reference: bool = False,

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulation.measures import INDICATOR_NAMES
+from simulation.measures import INDICATOR_NAMES, gini
 from simulation.parameter_set import ParameterSet, baseline_parameters
 
 #: Log-spaced bins of per-capita consumption for the national Gini (Rp per person per month).
@@ -80,7 +80,8 @@ def block_sizes(total: int, block_households: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(k)]
 
 
-def _peak_rss_mb() -> float:
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
 
@@ -96,40 +97,45 @@ def consumption_histogram(c_pc: np.ndarray, w_p: np.ndarray) -> tuple[np.ndarray
     return persons, spend
 
 
-def block_totals(model) -> dict[str, float | np.ndarray]:
-    """The additive totals of the model's current month (see :data:`TOTALS`)."""
-    from simulation.state import FORMAL, UNEMPLOYED
+def _histogram_now(model) -> tuple[np.ndarray, np.ndarray]:
+    hh = model.households
+    w_p = hh.weight * float(model.paths.population_rel[model.t]) * hh.size
+    return consumption_histogram(hh.consumption / hh.size, w_p)
 
-    hh, w, paths, t = model.households, model.workers, model.paths, model.t
-    scale = float(paths.population_rel[t])
-    ext, nat = float(paths.extreme_line[t]), float(paths.national_line[t])
-    c_pc = hh.consumption / hh.size
-    w_hh = hh.weight * scale
-    w_p = w_hh * hh.size
-    out: dict[str, float | np.ndarray] = {
-        "persons": float(w_p.sum()), "households": float(w_hh.sum()),
-        "consumption": float((c_pc * w_p).sum()),
-    }
-    poor = np.flatnonzero(c_pc < max(ext, nat))
-    c, wp, wh = c_pc[poor], w_p[poor], w_hh[poor]
-    for line, head in ((ext, "extreme_"), (nat, "")):
-        below = c < line
-        g = (line - c[below]) / line
-        for weights, tail in ((wp[below], ""), (wh[below], "_households")):
-            out[f"{head}poor_{'households' if tail else 'persons'}"] = float(weights.sum())
-            out[f"{head}gap{tail}"] = float((weights * g).sum())
-            out[f"{head}severity{tail}"] = float((weights * g * g).sum())
-    counts = np.bincount(w.status, weights=hh.weight[w.household], minlength=5)
-    out["labour_force"] = float(counts.sum())
-    out["unemployed"] = float(counts[UNEMPLOYED])
-    out["employed"] = out["labour_force"] - out["unemployed"]
-    out["informal"] = out["employed"] - float(counts[FORMAL])
-    bits = hh.poor_history
-    now, then = (bits & 1).astype(bool), (bits >> 12 & 1).astype(bool)
-    out["poor_now"], out["poor_then"] = float(w_p[now].sum()), float(w_p[then].sum())
-    out["entered"] = float(w_p[now & ~then].sum())
-    out["exited"] = float(w_p[then & ~now].sum())
-    out["hist_persons"], out["hist_consumption"] = consumption_histogram(c_pc, w_p)
+
+def block_totals(model, indicators: dict) -> dict[str, np.ndarray]:
+    """Additive monthly totals (:data:`TOTALS`) from a run's recorded indicators.
+
+    Each rate the model recorded times its denominator: persons (``population``), households
+    (sample weights times population growth), the labour force (weighted slots, as
+    :func:`~simulation.measures.labour_indicators` counts them), the employed, the poor now and
+    the poor twelve months earlier (their persons now, as the entry and exit shares weigh them).
+    """
+    hh, w = model.households, model.workers
+    rel = np.asarray(model.paths.population_rel[: len(indicators["date"])], dtype=np.float64)
+    rate = {k: np.asarray(v, dtype=np.float64) for k, v in indicators.items() if k != "date"}
+    persons = rate["population"]
+    households = float(hh.weight.sum()) * rel
+    labour_force = np.full(len(rel), float(hh.weight[w.household].sum()))
+    unemployed = rate["unemployment_rate"] * labour_force
+    employed = labour_force - unemployed
+    poor = rate["poverty_rate"] * persons
+    poor_then = np.full(len(rel), np.nan)
+    poor_then[12:] = poor[:-12] * rel[12:] / rel[:-12]
+    out = {"persons": persons, "households": households, "labour_force": labour_force,
+           "unemployed": unemployed, "employed": employed,
+           "informal": rate["informality_rate"] * employed,
+           "consumption": rate["mean_consumption_pc"] * persons,
+           "poor_now": poor, "poor_then": poor_then,
+           "entered": rate["poor_entry_share"] * poor,
+           "exited": rate["poor_exit_share"] * poor_then}
+    for head, line in (("extreme_", "extreme_poverty"), ("", "poverty")):
+        for tail, total in (("", persons), ("_households", households)):
+            out[f"{head}poor_{'households' if tail else 'persons'}"] = (
+                rate[f"{line}_rate{tail}"] * total)
+            out[f"{head}gap{tail}"] = rate[f"{line}_gap{tail}"] * total
+            out[f"{head}severity{tail}"] = rate[f"{line}_severity{tail}"] * total
+    assert set(out) == set(TOTALS)
     return out
 
 
@@ -142,40 +148,30 @@ def run_block(params: ParameterSet, n_households: int, seed: np.random.SeedSeque
     model = PovertyModel(params, n_households=n_households, seed=seed, end=end,
                          policies=policies)
     t1 = time.perf_counter()
-    rows = [block_totals(model)]
-    while model.t < model.paths.n_steps:
-        model.step()
-        rows.append(block_totals(model))
-    for p in model.policies:
-        p.finalize(model)
+    hists = [_histogram_now(model)]
+    indicators = model.run(progress=lambda _: hists.append(_histogram_now(model)))
     t2 = time.perf_counter()
-    out = {name: np.array([r[name] for r in rows]) for name in TOTALS}
-    out["hist_persons"] = np.stack([r["hist_persons"] for r in rows])
-    out["hist_consumption"] = np.stack([r["hist_consumption"] for r in rows])
-    out["extreme_line"] = np.asarray(model.paths.extreme_line[: model.t + 1], dtype=np.float64)
-    out["national_line"] = np.asarray(model.paths.national_line[: model.t + 1], dtype=np.float64)
+    out: dict = block_totals(model, indicators)
+    out["hist_persons"] = np.stack([h[0] for h in hists])
+    out["hist_consumption"] = np.stack([h[1] for h in hists])
+    out["extreme_line"] = np.asarray(indicators["extreme_line"], dtype=np.float64)
+    out["national_line"] = np.asarray(indicators["national_line"], dtype=np.float64)
     spending = model.spending()
     out["spending_labels"] = np.array(list(spending), dtype=object)
     out["spending"] = (np.stack([spending[k] for k in spending]) if spending
                        else np.zeros((0, model.t + 1)))
-    out["dates"] = np.array(model.recorder.dates)
+    out["dates"] = np.array(indicators["date"])
     out["households_in_block"] = n_households
     out["share"] = share
     out["seconds_build"], out["seconds_run"] = t1 - t0, t2 - t1
-    out["peak_rss_mb"] = _peak_rss_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
 def _gini_from_histogram(persons: np.ndarray, spend: np.ndarray) -> float:
+    """Gini of the binned distribution (each bin's persons at its mean consumption)."""
     keep = persons > 0
-    w, s = persons[keep], spend[keep]
-    total_w, total_s = w.sum(), s.sum()
-    if total_s <= 0:
-        return 0.0
-    cum_s = np.cumsum(s)
-    prev = cum_s - s
-    area = np.sum(w * (prev + cum_s)) / (2.0 * total_w * total_s)
-    return float(1.0 - 2.0 * area)
+    return gini(spend[keep] / persons[keep], persons[keep]) if keep.any() else 0.0
 
 
 def national_indicators(blocks: list[dict]) -> dict[str, np.ndarray | list[str]]:

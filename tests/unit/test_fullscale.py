@@ -131,3 +131,19 @@ def test_command_line_errors_are_one_line(args, expected, tmp_path, capsys):
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_totals_derived_from_rates_equal_the_direct_sums():
+    # The poor of twelve months ago (weighted now) and the labour force are derived, not
+    # summed again: they must equal the sums over the state at the last month.
+    m = PovertyModel(SHORT_PARAMS, n_households=3_000, seed=5, end=END)
+    tot = fs.block_totals(m, m.run())
+    hh, t = m.households, m.t
+    w_p = hh.weight * float(m.paths.population_rel[t]) * hh.size
+    then = (hh.poor_history >> 12 & 1).astype(bool)
+    now = (hh.poor_history & 1).astype(bool)
+    assert tot["poor_then"][t] == pytest.approx(w_p[then].sum(), rel=1e-9)
+    assert tot["poor_now"][t] == pytest.approx(w_p[now].sum(), rel=1e-9)
+    assert tot["entered"][t] == pytest.approx(w_p[now & ~then].sum(), rel=1e-9)
+    assert tot["labour_force"][t] == pytest.approx(hh.weight[m.workers.household].sum(), rel=1e-9)
+    assert np.isnan(tot["poor_then"][:12]).all()
