@@ -17,6 +17,7 @@ from dataclasses import fields
 
 import numpy as np
 import pytest
+from factories import worker_state
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -24,7 +25,7 @@ from hypothesis.extra import numpy as hnp
 from simulation.measures import fgt, gini, gini_of_households, poverty_flows, poverty_indicators
 from simulation.parameter_set import baseline_parameters
 from simulation.sampling import argsort_ties, top_k_weighted
-from simulation.state import STATUS_NAMES, HouseholdState, WorkerState
+from simulation.state import STATUS_NAMES, HouseholdState
 from simulation.streams import Streams
 from simulation.targeting import Registry
 
@@ -83,19 +84,6 @@ def _households(consumption, size, weight=None, poor_history=None) -> HouseholdS
         arrays.setdefault(f.name, np.zeros(n, dtype=np.float32))
     return HouseholdState(**arrays)
 
-
-def _workers(household, status) -> WorkerState:
-    household = np.asarray(household, dtype=np.int32)
-    status = np.asarray(status, dtype=np.int8)
-    m = len(status)
-    zeros = np.zeros(m, dtype=np.float32)
-    return WorkerState(
-        household=household, status=status, sector=np.zeros(m, dtype=np.int8),
-        education=np.zeros(m, dtype=np.int8), employer=np.full(m, -1, dtype=np.int32),
-        base_earnings=zeros.copy(), shock=zeros.copy(), earnings=zeros.copy(),
-        months_in_status=np.zeros(m, dtype=np.int16), skill=zeros.copy(),
-        productivity=zeros.copy(),
-    )
 
 
 # ------------------------------------------------------------------ 1. argsort_ties
@@ -233,7 +221,7 @@ def worker_layouts(draw):
 def test_households_with_equals_bincount(data):
     """households_with(s, q) == (bincount(household[status == s], minlength=H) > 0)[q]."""
     household, status, queries, n_hh, s = data
-    w = _workers(household, status)
+    w = worker_state(household, status)
     want = (np.bincount(household[status == s], minlength=n_hh) > 0)[queries]
     got = w.households_with(s, queries)
     assert got.dtype == bool
@@ -246,19 +234,20 @@ def test_households_with_equals_bincount(data):
 
 def test_households_with_edge_cases():
     # Sorted: household 1 has no workers, household 3 has five (the longest run), repeats.
-    w = _workers([0, 0, 2, 3, 3, 3, 3, 3], [4, 2, 2, 0, 0, 0, 0, 2])
+    w = worker_state([0, 0, 2, 3, 3, 3, 3, 3], [4, 2, 2, 0, 0, 0, 0, 2])
     q = np.array([3, 3, 1, 0, 2, 0, 3, 1])
     np.testing.assert_array_equal(w.households_with(2, q),
                                   [True, True, False, True, True, True, True, False])
     assert w.households_with(2, np.array([], dtype=np.int64)).shape == (0,)
     # The same slots shuffled (fallback path) give the same flags.
     perm = np.array([7, 2, 0, 5, 1, 3, 6, 4])
-    u = _workers(np.array([0, 0, 2, 3, 3, 3, 3, 3])[perm], np.array([4, 2, 2, 0, 0, 0, 0, 2])[perm])
+    u = worker_state(np.array([0, 0, 2, 3, 3, 3, 3, 3])[perm],
+                     np.array([4, 2, 2, 0, 0, 0, 0, 2])[perm])
     np.testing.assert_array_equal(u.households_with(2, q), w.households_with(2, q))
     # No workers at all; a single worker; queried households beyond the last worker's.
-    empty = _workers([], [])
+    empty = worker_state([], [])
     np.testing.assert_array_equal(empty.households_with(0, np.array([0, 4, 4])), [False] * 3)
-    one = _workers([2], [3])
+    one = worker_state([2], [3])
     np.testing.assert_array_equal(one.households_with(3, np.array([0, 2, 5, 2])),
                                   [False, True, False, True])
 
@@ -267,7 +256,7 @@ def test_households_with_edge_cases():
 @given(status=hnp.arrays(np.int8, st.integers(0, 500), elements=st.integers(0, 4)))
 def test_status_counts_equals_bincount(status):
     """status_counts() == np.bincount(status, minlength=5), as int64."""
-    w = _workers(np.zeros(len(status), dtype=np.int32), status)
+    w = worker_state(np.zeros(len(status), dtype=np.int32), status)
     got = w.status_counts()
     np.testing.assert_array_equal(got, np.bincount(status, minlength=5))
     assert got.dtype == np.int64 and got.shape == (5,)

@@ -4,6 +4,7 @@ from dataclasses import fields, replace
 
 import numpy as np
 import pytest
+from factories import worker_state
 
 from simulation.households import (
     ConsumptionSettings,
@@ -12,7 +13,7 @@ from simulation.households import (
     record_poverty_history,
 )
 from simulation.parameter_set import baseline_parameters
-from simulation.state import HouseholdState, WorkerState
+from simulation.state import HouseholdState
 
 # The consumption rule with round numbers; other settings as in the baseline.
 RULE = replace(ConsumptionSettings.from_params(baseline_parameters()),
@@ -140,16 +141,7 @@ def test_households_are_independent():
 
 # ------------------------------------------------------------------ income
 def _workers(household, earnings):
-    m = len(household)
-    return WorkerState(
-        household=np.asarray(household, dtype=np.int32), status=np.zeros(m, dtype=np.int8),
-        sector=np.zeros(m, dtype=np.int8), education=np.zeros(m, dtype=np.int8),
-        employer=np.full(m, -1, dtype=np.int32), base_earnings=np.zeros(m, dtype=np.float32),
-        shock=np.zeros(m, dtype=np.float32),
-        earnings=np.asarray(earnings, dtype=np.float32),
-        months_in_status=np.zeros(m, dtype=np.int16), skill=np.zeros(m, dtype=np.float32),
-        productivity=np.zeros(m, dtype=np.float32),
-    )
+    return worker_state(household, earnings=earnings)
 
 
 NO_SHARING = replace(RULE, risk_sharing_share=0.0, expectation_adjustment_rate=0.0)

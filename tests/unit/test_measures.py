@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from factories import worker_state
 
 from simulation.measures import (
     INDICATOR_NAMES,
@@ -12,7 +13,7 @@ from simulation.measures import (
     labour_indicators,
     poverty_flows,
 )
-from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID, WorkerState
+from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
 
 
 # ------------------------------------------------------------------ FGT
@@ -137,40 +138,26 @@ def test_bottom_share_whole_population_is_one():
 
 
 # ------------------------------------------------------------------ labour indicators
-def _workers(household, status):
-    household = np.asarray(household, dtype=np.int32)
-    status = np.asarray(status, dtype=np.int8)
-    m = len(status)
-    zeros = np.zeros(m, dtype=np.float32)
-    return WorkerState(
-        household=household, status=status, sector=np.zeros(m, dtype=np.int8),
-        education=np.zeros(m, dtype=np.int8), employer=np.full(m, -1, dtype=np.int32),
-        base_earnings=zeros.copy(), shock=zeros.copy(), earnings=zeros.copy(),
-        months_in_status=np.zeros(m, dtype=np.int16), skill=zeros.copy(),
-        productivity=zeros.copy(),
-    )
-
-
 def test_labour_indicators_tiny_state():
     # Household 0 (weight 1): formal, unemployed. Household 1 (weight 3): casual, own-account,
     # unpaid. Labour force 2 + 9 = 11; unemployed 1 -> 1/11. Employed 10, formal 1 -> 9/10.
-    w = _workers([0, 0, 1, 1, 1], [FORMAL, UNEMPLOYED, CASUAL, OWN_ACCOUNT, UNPAID])
+    w = worker_state([0, 0, 1, 1, 1], [FORMAL, UNEMPLOYED, CASUAL, OWN_ACCOUNT, UNPAID])
     out = labour_indicators(w, np.array([1.0, 3.0]))
     assert out["unemployment_rate"] == pytest.approx(1 / 11)
     assert out["informality_rate"] == pytest.approx(9 / 10)
 
 
 def test_labour_indicators_all_unemployed_and_empty():
-    w = _workers([0, 0], [UNEMPLOYED, UNEMPLOYED])
+    w = worker_state([0, 0], [UNEMPLOYED, UNEMPLOYED])
     assert labour_indicators(w, np.ones(1)) == {"unemployment_rate": 1.0, "informality_rate": 0.0}
-    empty = _workers([], [])
+    empty = worker_state([], [])
     assert labour_indicators(empty, np.ones(1)) == {"unemployment_rate": 0.0,
                                                     "informality_rate": 0.0}
 
 
 def test_labour_indicators_weights_equal_duplicated_rows():
-    w = _workers([0, 1, 1], [UNEMPLOYED, FORMAL, CASUAL])
-    dup = _workers([0, 0, 1, 1, 2, 2], [UNEMPLOYED, UNEMPLOYED, FORMAL, CASUAL, FORMAL, CASUAL])
+    w = worker_state([0, 1, 1], [UNEMPLOYED, FORMAL, CASUAL])
+    dup = worker_state([0, 0, 1, 1, 2, 2], [UNEMPLOYED, UNEMPLOYED, FORMAL, CASUAL, FORMAL, CASUAL])
     assert labour_indicators(w, np.array([2.0, 2.0])) == pytest.approx(
         labour_indicators(dup, np.ones(3)))
 
