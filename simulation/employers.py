@@ -12,6 +12,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from simulation import detmath
 from simulation.state import SECTOR_NAMES, EmployerState
 
 
@@ -88,7 +89,8 @@ def plan_labour_demand(state: EmployerState, sector_growth: np.ndarray, elastici
         Number of workers each employer lays off this month (int array).
     """
     growth = 1.0 + elasticity * sector_growth[state.sector]
-    state.desired *= (growth * np.exp(shock_sd * shock - 0.5 * shock_sd**2)).astype(np.float32)
+    state.desired *= (growth * detmath.exp(shock_sd * shock - 0.5 * shock_sd**2)).astype(
+        np.float32)
     gap = state.desired - state.headcount
     open_ = np.floor(np.maximum(gap, 0.0) + u_round).astype(np.int32)
     state.vacancies[:] = np.where(state.is_formal, open_, 0)

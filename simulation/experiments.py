@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from simulation.environment import environment
 from simulation.errors import InputError
 from simulation.measures import INDICATOR_NAMES
 from simulation.model import burn_in_months, run_model
@@ -547,6 +548,7 @@ def manifest(result: ExperimentResult, command_line: str) -> dict:
         "command_line": command_line,
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "environment": environment(),
         "seed": result.seed,
         "replication_seeds": {
             "rule": (f"replication r uses numpy.random.SeedSequence({result.seed})"

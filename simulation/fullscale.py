@@ -42,11 +42,13 @@ from pathlib import Path
 
 import numpy as np
 
+from simulation import detmath
 from simulation.measures import INDICATOR_NAMES, gini
 from simulation.parameter_set import ParameterSet, baseline_parameters
 
+_LN10 = detmath.log(10.0)
 #: Log-spaced bins of per-capita consumption for the national Gini (Rp per person per month).
-GINI_EDGES = np.concatenate([[0.0], np.logspace(3, 10, 4097)])
+GINI_EDGES = np.concatenate([[0.0], detmath.power(10.0, np.linspace(3, 10, 4097))])
 
 #: Additive monthly totals a block returns (numerators and denominators of the indicators).
 TOTALS = (
@@ -89,8 +91,7 @@ def peak_rss_mb() -> float:
 def consumption_histogram(c_pc: np.ndarray, w_p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Persons and consumption by bin of :data:`GINI_EDGES` (bin 0: below Rp 1,000)."""
     n_log = len(GINI_EDGES) - 2  # log-spaced bins between 10^3 and 10^10
-    with np.errstate(divide="ignore"):
-        pos = (np.log10(np.maximum(c_pc, 1e-30)) - 3.0) * (n_log / 7.0)
+    pos = (detmath.log(np.maximum(c_pc, 1e-30)) / _LN10 - 3.0) * (n_log / 7.0)
     idx = np.clip(np.floor(pos).astype(np.int64) + 1, 0, n_log)
     persons = np.bincount(idx, weights=w_p, minlength=n_log + 1)
     spend = np.bincount(idx, weights=c_pc * w_p, minlength=n_log + 1)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation import detmath
 from simulation.parameter_set import ParameterSet
 from simulation.population import informal_base_earnings
 from simulation.sampling import top_k_weighted
@@ -146,8 +147,9 @@ def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray
     intensity = np.array([0.0, s.informal_search_intensity, s.informal_search_intensity,
                           s.informal_search_intensity, 1.0], dtype=np.float32)
     weights = intensity.take(workers.status) * static
-    if workers.skill.any():  # exp(0) = 1: untrained weights are unchanged
-        weights *= np.exp(workers.skill)
+    trained = np.flatnonzero(workers.skill)  # exp(0) = 1: untrained weights are unchanged
+    if len(trained):
+        weights[trained] *= detmath.exp(workers.skill[trained])
     return weights
 
 
@@ -173,7 +175,8 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     if v_total <= 0 or intensity_sum <= 0:
         return np.empty(0, dtype=np.int64)
     a = s.matching_elasticity
-    m_exp = s.matching_efficiency * intensity_sum**a * v_total ** (1 - a)
+    m_exp = (s.matching_efficiency * detmath.power(intensity_sum, a)
+             * detmath.power(float(v_total), 1.0 - a))
     rng = streams.generator("matching", t)
     n_hires = min(v_total, int(np.floor(m_exp + rng.random())))
     if n_hires <= 0:
@@ -195,7 +198,7 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     z = workers.productivity[winners].astype(np.float64)
     sd = s.formal_individual_sd
     base = (s.formal_wage_by_education[workers.education[winners]]
-            * employers.wage_premium[new_emp] * np.exp(sd * z - 0.5 * sd * sd))
+            * employers.wage_premium[new_emp] * detmath.exp(sd * z - 0.5 * sd * sd))
     workers.employer[winners] = new_emp
     workers.sector[winners] = employers.sector[new_emp]
     workers.base_earnings[winners] = base.astype(np.float32)
@@ -287,8 +290,8 @@ def informal_productivity(sector_output: np.ndarray, informal_now: np.ndarray,
     ``(Y_s,t / Y_s,0)^e * (N_s,t / N_s,0)^(-c)`` with N the paid informal workers in the sector.
     """
     crowd = np.maximum(informal_now, 1.0) / np.maximum(informal_start, 1.0)
-    growth = sector_output**s.informal_output_elasticity
-    return growth * crowd ** (-s.informal_congestion_elasticity)
+    growth = detmath.power(sector_output, s.informal_output_elasticity)
+    return growth * detmath.power(crowd, -s.informal_congestion_elasticity)
 
 
 def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
@@ -321,7 +324,7 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     # exp(shock - var/2) for informal paid work; exp(0) = 1 (exactly) for everyone else, whose
     # shock was zeroed above.
     log_mult = shock - np.float32(0.5 * var) * informal_paid
-    workers.earnings *= np.exp(log_mult)
+    workers.earnings *= detmath.exp(log_mult)
     if workers.earnings_premium.any():  # training premium (policies/training); 1 + 0 = 1
         workers.earnings *= 1 + workers.earnings_premium
     workers.months_in_status += 1
@@ -356,7 +359,7 @@ def expected_earnings(workers: WorkerState, s: LabourSettings, params: Parameter
 
     prod = workers.productivity.astype(np.float64)
     sd = s.formal_individual_sd
-    pay_f = s.formal_wage_by_education[workers.education] * np.exp(sd * prod - 0.5 * sd * sd)
+    pay_f = s.formal_wage_by_education[workers.education] * detmath.exp(sd * prod - 0.5 * sd * sd)
     mix = np.asarray(params.value("population.labour_force.sector_shares_by_status")).reshape(4, 3)
     mix = mix / mix.sum(axis=1, keepdims=True)
     shares = s.fallback_shares / s.fallback_shares.sum()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation import detmath
 from simulation.errors import InputError
 from simulation.parameter_set import ParameterSet, month_index, month_label
 
@@ -80,19 +81,19 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
         national[after] = nat_param.values[-1][1] * cpi[after] / cpi_last
 
     annual = np.asarray(params.monthly("macro.output.gdp_growth", months), dtype=np.float64)
-    g = (1.0 + annual) ** (1.0 / 12.0) - 1.0
+    g = detmath.power(1.0 + annual, 1.0 / 12.0) - 1.0
     g[0] = 0.0  # step 0 is the initial state
     mult = np.asarray(params.value("macro.output.sector_growth_multiplier"), dtype=np.float64)
-    sector_g = (1.0 + mult[:, None] * annual[None, :]) ** (1.0 / 12.0) - 1.0
+    sector_g = detmath.power(1.0 + mult[:, None] * annual[None, :], 1.0 / 12.0) - 1.0
     sector_g[:, 0] = 0.0
     sector_output = np.cumprod(1.0 + sector_g, axis=1)
     gdp_rel = np.cumprod(1.0 + g)
     pop_growth = params.value("macro.output.population_growth")
-    population_rel = (1.0 + pop_growth) ** (np.arange(len(months)) / 12.0)
+    population_rel = detmath.power(1.0 + pop_growth, np.arange(len(months)) / 12.0)
 
     ump = np.asarray(params.monthly("labour.minimum_wage.ump_mean", months), dtype=np.float64)
     mu = params.value("labour.earnings.formal_minimum_wage_weight")
-    formal_wage_index = (ump / ump[0]) ** mu * cpi_rel ** (1.0 - mu)
+    formal_wage_index = detmath.power(ump / ump[0], mu) * detmath.power(cpi_rel, 1.0 - mu)
 
     return Paths(
         months=months, cpi=cpi, cpi_rel=cpi_rel, extreme_line=extreme, national_line=national,

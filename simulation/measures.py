@@ -94,7 +94,8 @@ def gini_of_households(c_pc: np.ndarray, size: np.ndarray, hh_weight: np.ndarray
     cw *= 2
     cw -= w
     cw -= total_w
-    return float(np.dot(vw, cw.astype(np.float64)) / (float(total_w) * total_vw))
+    # A pairwise sum, not np.dot: BLAS picks its kernel by CPU, and so its rounding.
+    return float(np.sum(vw * cw.astype(np.float64)) / (float(total_w) * total_vw))
 
 
 def bottom_share(values: np.ndarray, weights: np.ndarray, share: float = 0.4) -> float:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 import mesa
 import numpy as np
 
+from simulation import detmath
 from simulation import households as hh_rules
 from simulation import labour_market as lm
 from simulation import population as pop
@@ -321,10 +322,11 @@ class PovertyModel(mesa.Model):
     def receive_income(self) -> None:
         """Households add up earnings, other income and transfers."""
         c = self.consumption_rules
-        other = self.paths.cpi_rel[self.t] * self.paths.gdp_pc_rel[self.t] ** (
-            c.other_income_growth_elasticity)
-        prev = self.paths.cpi_rel[self.t - 1] * self.paths.gdp_pc_rel[self.t - 1] ** (
-            c.other_income_growth_elasticity) if self.t > 0 else other
+        other = self.paths.cpi_rel[self.t] * detmath.power(
+            self.paths.gdp_pc_rel[self.t], c.other_income_growth_elasticity)
+        prev = self.paths.cpi_rel[self.t - 1] * detmath.power(
+            self.paths.gdp_pc_rel[self.t - 1], c.other_income_growth_elasticity) if (
+            self.t > 0) else other
         hh_rules.receive_income(self.households, self.workers, other, c, other / prev)
 
     def consume(self) -> None:

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from simulation import detmath
 from simulation.errors import InputError
 
 PARAMETER_ROOT = Path(__file__).resolve().parent / "parameters"
@@ -164,7 +165,7 @@ class Parameter:
             return out
         y = np.asarray(vals, dtype=np.float64)
         if self.interpolation == "log_linear":
-            return np.exp(np.interp(months, dates, np.log(y)))
+            return detmath.exp(np.interp(months, dates, detmath.log(y)))
         return np.interp(months, dates, y)
 
 

@@ -20,10 +20,11 @@ How the initial state reproduces the published figures (all from ``calibration/t
 
 from __future__ import annotations
 
-import numpy as np
-from scipy import stats
-from scipy.special import ndtri
+from dataclasses import dataclass
 
+import numpy as np
+
+from simulation import detmath
 from simulation.macro import Paths
 from simulation.parameter_set import ParameterSet
 from simulation.sampling import (
@@ -46,12 +47,46 @@ from simulation.state import (
 from simulation.streams import Streams
 
 
-def consumption_distribution(params: ParameterSet) -> stats.rv_continuous:
+@dataclass(frozen=True)
+class SinghMaddala:
+    """The Singh-Maddala (Burr XII) distribution, ``F(x) = 1 - (1 + (x / b)^a)^(-q)``.
+
+    Its quantile function is computed with :mod:`simulation.detmath`, so the fitted consumption
+    levels are the same on every CPU (scipy's ``burr12`` goes through numpy's dispatched
+    ``power``). Same parameterisation as ``scipy.stats.burr12(c=a, d=q, scale=b)``.
+
+    Attributes:
+        a: First shape (the lower and upper tails).
+        q: Second shape (the upper tail).
+        b: Scale (Rp per person per month).
+
+    Examples:
+        >>> d = SinghMaddala(a=2.0, q=1.0, b=100.0)
+        >>> round(float(d.ppf(0.5)), 9), round(float(d.cdf(100.0)), 9)
+        (100.0, 0.5)
+    """
+
+    a: float
+    q: float
+    b: float
+
+    def ppf(self, p: np.ndarray | float) -> np.ndarray | float:
+        """Quantiles at probabilities ``p``: ``b ((1 - p)^(-1/q) - 1)^(1/a)``."""
+        inner = detmath.power(1.0 - np.asarray(p, dtype=np.float64), -1.0 / self.q) - 1.0
+        return self.b * detmath.power(np.maximum(inner, 0.0), 1.0 / self.a)
+
+    def cdf(self, x: np.ndarray | float) -> np.ndarray | float:
+        """Probabilities of consumption below ``x``."""
+        z = detmath.power(np.maximum(np.asarray(x, dtype=np.float64), 0.0) / self.b, self.a)
+        return 1.0 - detmath.power(1.0 + z, -self.q)
+
+
+def consumption_distribution(params: ParameterSet) -> SinghMaddala:
     """Return the fitted Singh-Maddala (Burr XII) distribution of per-capita consumption."""
-    return stats.burr12(
-        c=params.value("population.welfare.consumption_shape_a"),
-        d=params.value("population.welfare.consumption_shape_q"),
-        scale=params.value("population.welfare.consumption_scale_b"),
+    return SinghMaddala(
+        a=params.value("population.welfare.consumption_shape_a"),
+        q=params.value("population.welfare.consumption_shape_q"),
+        b=params.value("population.welfare.consumption_scale_b"),
     )
 
 
@@ -139,8 +174,8 @@ def informal_education_factor(params: ParameterSet) -> np.ndarray:
     """Relative informal earnings by education: employee wage ratios to a power below 1."""
     w = np.asarray(params.value("labour.earnings.formal_wage_by_education"), dtype=np.float64)
     shares = np.asarray(params.value("population.households.education_shares"))
-    rel = (w / (w * shares / shares.sum()).sum()) ** params.value(
-        "labour.earnings.education_premium_informal")
+    rel = detmath.power(w / (w * shares / shares.sum()).sum(), params.value(
+        "labour.earnings.education_premium_informal"))
     return rel / (rel * shares / shares.sum()).sum()
 
 
@@ -160,7 +195,7 @@ def informal_base_earnings(params: ParameterSet, status: np.ndarray, sector: np.
     is_casual = status == CASUAL
     mean = np.where(is_casual, casual_mean[sector], own_mean * own_rel[sector] * edu_f[education])
     sigma = np.where(is_casual, s_c, s_o)
-    out = mean * np.exp(sigma * z - 0.5 * sigma**2)
+    out = mean * detmath.exp(sigma * z - 0.5 * sigma**2)
     return np.where((status == CASUAL) | (status == OWN_ACCOUNT), out, 0.0)
 
 
@@ -195,7 +230,7 @@ def build_employers(params: ParameterSet, status: np.ndarray, sector: np.ndarray
     vac_rate = params.value("labour.employers.initial_vacancy_rate")
     desired = headcount * np.where(is_formal_e, 1.0 + vac_rate, 1.0)
     sd = params.value("labour.employers.wage_premium_sd")
-    premium = np.exp(sd * rng.standard_normal(offset) - 0.5 * sd**2)
+    premium = detmath.exp(sd * rng.standard_normal(offset) - 0.5 * sd**2)
     state = EmployerState(
         sector=sector_e, is_formal=is_formal_e, headcount=headcount,
         desired=desired.astype(np.float32), wage_premium=premium.astype(np.float32),
@@ -249,7 +284,7 @@ def build_population(params: ParameterSet, n_households: int, streams: Streams, 
     sd_emp = params.value("labour.employers.wage_premium_sd")
     sd_ind = np.sqrt(max(sd_total**2 - sd_emp**2, 0.0))
     is_formal = status == FORMAL
-    formal_wage = w_edu[education] * np.exp(sd_ind * productivity - 0.5 * sd_ind**2)
+    formal_wage = w_edu[education] * detmath.exp(sd_ind * productivity - 0.5 * sd_ind**2)
     prem = employers.wage_premium[np.maximum(employer_of, 0)]
     base = np.where(is_formal, formal_wage * prem, base)
     # Casual employees' pay also carries their employer's premium.
@@ -259,7 +294,7 @@ def build_population(params: ParameterSet, n_households: int, streams: Streams, 
     var_s = sd_s**2 / max(1 - rho_s**2, 1e-9)
     informal_paid = (status == CASUAL) | (status == OWN_ACCOUNT)
     shock = np.where(informal_paid, np.sqrt(var_s) * rng.standard_normal(m), 0.0)
-    earnings = np.where(informal_paid, base * np.exp(shock - 0.5 * var_s), base)
+    earnings = np.where(informal_paid, base * detmath.exp(shock - 0.5 * var_s), base)
     earnings = np.where(status == UNEMPLOYED, 0.0, earnings)
     base = np.where(status == UNEMPLOYED, 0.0, base)
 
@@ -311,7 +346,7 @@ def assign_consumption(params: ParameterSet, paths: Paths, size, n_adults, urban
 
     b_max = params.value("households.consumption.buffer_months_max")
     b_exp = params.value("households.consumption.buffer_rank_exponent")
-    buffer_months = b_max * rank_pc**b_exp
+    buffer_months = b_max * detmath.power(rank_pc, b_exp)
 
     weight = np.full(n, params.value("population.households.total_persons") / size.sum())
     poor = c_pc < paths.national_line[0]
@@ -373,7 +408,7 @@ def set_permanent_consumption(params: ParameterSet, hh: HouseholdState,
     hh.other_income[:] = other
     hh.kappa[:] = kappa
     hh.reference_income[:] = gross
-    hh.buffer_months[:] = b_max * rank**b_exp
+    hh.buffer_months[:] = b_max * detmath.power(rank, b_exp)
     hh.perm_income[:] = np.maximum(hh.perm_income + shift, 0.0)
 
 
@@ -417,4 +452,4 @@ def remap_consumption(params: ParameterSet, hh: HouseholdState, paths: Paths) ->
 
 def normal_quantile(p: float) -> float:
     """Standard-normal quantile (re-exported for calibration scripts)."""
-    return float(ndtri(p))
+    return float(detmath.ndtri(p))

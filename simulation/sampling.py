@@ -1,16 +1,55 @@
-"""Small vectorised sampling helpers shared by the population builder and the labour market."""
+"""Small vectorised sampling helpers shared by the population builder and the labour market.
+
+Every helper gives the same result on every CPU: sorts break ties explicitly, selections cut at
+a value (never by ``argpartition``'s tie order) and logarithms come from
+:mod:`simulation.detmath`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from simulation import detmath
+
+
+def smallest_k(keys: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` smallest ``keys``, in index order, ties at the cut to the lowest index.
+
+    The same on every CPU: the cut is a *value* (``np.partition`` of values is unique whatever
+    the algorithm), where ``np.argpartition``'s choice among tied keys and the order of its output
+    depend on the SIMD kernel numpy dispatches to.
+
+    Examples:
+        >>> import numpy as np
+        >>> smallest_k(np.array([3., 1., 2., 1.]), 2).tolist()
+        [1, 3]
+        >>> smallest_k(np.array([1., 1., 1.]), 2).tolist()
+        [0, 1]
+    """
+    n = len(keys)
+    k = int(k)
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    if k >= n:
+        return np.arange(n)
+    cut = np.partition(keys, k - 1)[k - 1]
+    take = keys < cut
+    missing = k - int(np.count_nonzero(take))
+    if missing:  # ties at the cut: the lowest indices
+        take[np.flatnonzero(keys == cut)[:missing]] = True
+    return np.flatnonzero(take)
+
 
 def top_k_weighted(u: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     """Pick ``k`` indices without replacement with chances proportional to ``weights``.
 
-    Efraimidis-Spirakis keys ``log(u) / w``: the ``k`` largest keys are a weighted sample without
-    replacement. ``u`` are uniforms in [0, 1), one per candidate (common random numbers: the same
-    candidate keeps its draw across scenarios). Zero-weight candidates are never picked.
+    Efraimidis-Spirakis: the ``k`` smallest exponential keys ``-log(u) / w`` (equivalently the
+    largest ``u^(1/w)``) are a weighted sample without replacement. ``u`` are uniforms in
+    [0, 1), one per candidate (common random numbers: the same candidate keeps its draw across
+    scenarios). Zero-weight candidates are never picked. When all positive weights are equal
+    the keys are the uniforms themselves (no logarithm needed). The logarithm is
+    :func:`simulation.detmath.log` and the selection :func:`smallest_k`, so the sample is the same
+    on every CPU.
 
     Args:
         u: Uniform draws, one per candidate.
@@ -18,11 +57,11 @@ def top_k_weighted(u: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
         k: Number to pick (clipped to the number of positive weights).
 
     Returns:
-        Indices into the candidate arrays (unordered).
+        Indices into the candidate arrays, in increasing order.
 
     Examples:
         >>> import numpy as np
-        >>> sorted(top_k_weighted(np.array([.5, .5, .5]), np.array([0., 1., 2.]), 2).tolist())
+        >>> top_k_weighted(np.array([.5, .5, .5]), np.array([0., 1., 2.]), 2).tolist()
         [1, 2]
     """
     weights = np.asarray(weights, dtype=np.float64)
@@ -31,15 +70,16 @@ def top_k_weighted(u: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     k = int(min(k, n_positive))
     if k <= 0:
         return np.empty(0, dtype=np.int64)
-    keys = np.log(np.maximum(u, 1e-12))  # in u's precision (float32 draws stay float32)
-    if n_positive == len(weights):
-        keys = keys / weights
+    if k == n_positive:
+        return np.flatnonzero(positive)
+    w_pos = weights[positive] if n_positive < len(weights) else weights
+    if w_pos.min() == w_pos.max():  # equal chances: the largest uniforms
+        keys = -np.asarray(u, dtype=np.float64)
     else:
-        keys = keys / np.where(positive, weights, 1.0)
-        keys[~positive] = -np.inf
-    if k == len(keys):
-        return np.arange(len(keys))
-    return np.argpartition(keys, len(keys) - k)[len(keys) - k:]
+        keys = -detmath.log(np.maximum(u, 1e-12)) / np.where(positive, weights, 1.0)
+    if n_positive < len(weights):
+        keys[~positive] = np.inf
+    return smallest_k(keys, k)
 
 
 def exact_count_flags(u: np.ndarray, weights: np.ndarray, share: float) -> np.ndarray:
@@ -81,12 +121,10 @@ def argsort_ties(x: np.ndarray, *tie_keys: np.ndarray) -> np.ndarray:
 
 def normal_scores_of_rank(x: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Return standard-normal scores of the ranks of ``x`` (ties broken by ``u``)."""
-    from scipy.special import ndtri
-
     order = argsort_ties(x, u)
     ranks = np.empty(len(x), dtype=np.float64)
     ranks[order] = (np.arange(len(x)) + 0.5) / len(x)
-    return ndtri(ranks)
+    return detmath.ndtri(ranks)
 
 
 def split_by_shares(u: np.ndarray, shares) -> np.ndarray:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from scipy.special import ndtri
+
+from simulation import detmath
 
 # Fixed stage numbers keep the streams stable when stages are added or reordered.
 _STAGE_IDS: dict[str, int] = {}
@@ -29,8 +30,10 @@ def stage_id(name: str) -> int:
 
 
 # A quantile table turns uniform integers into standard-normal draws by lookup: as fast as a
-# uniform draw, exact enough for earnings noise (4096 equiprobable cells, midpoints).
-_NORMAL_TABLE = ndtri((np.arange(4096, dtype=np.float64) + 0.5) / 4096).astype(np.float32)
+# uniform draw, exact enough for earnings noise (4096 equiprobable cells, midpoints). The
+# quantiles come from detmath, so the table is the same on every CPU.
+_NORMAL_TABLE = detmath.ndtri((np.arange(4096, dtype=np.float64) + 0.5) / 4096).astype(
+    np.float32)
 
 
 class Streams:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulation import detmath
 from simulation.errors import InputError
 from simulation.policies.base import Arg, Policy, register
 from simulation.sampling import argsort_ties
@@ -167,7 +168,7 @@ class BpjsTk(Policy):
         """Complying employers: a size-weighted random order, filled up to the covered share."""
         formal = np.flatnonzero(is_formal)
         size = headcount[formal].astype(np.float64)
-        key = -np.log(np.maximum(u[formal], 1e-300)) / (size + 1.0)  # exponential race
+        key = -detmath.log(np.maximum(u[formal], 1e-300)) / (size + 1.0)  # exponential race
         order = formal[argsort_ties(key)]
         cum = np.cumsum(headcount[order].astype(np.float64))
         target = self.rules.pu_compliance_rate * max(float(size.sum()), 0.0)

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simulation import detmath
 from simulation.errors import InputError
 from simulation.parameter_set import ParameterSet, baseline_parameters, month_index, month_label
 from simulation.policies.base import Arg, Policy, register
@@ -246,7 +247,7 @@ class VocationalTraining(Policy):
         idx = self._effect_idx
         if half_life <= 0 or len(idx) == 0:
             return
-        keep = np.float32(0.5 ** (1.0 / half_life))
+        keep = np.float32(detmath.power(0.5, 1.0 / half_life))
         w = model.workers
         for name, theirs in (("_skill_c", w.skill), ("_premium_c", w.earnings_premium)):
             old = getattr(self, name)

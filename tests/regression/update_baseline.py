@@ -26,7 +26,7 @@ HEADER = """\
 # Regression baseline: current-model output, not external estimates; refresh with
 # tests/regression/update_baseline.py only after a deliberate model change.
 # A fixed small run (config below) of the baseline parameters; the model is deterministic given
-# the seed, so tests/regression/test_baseline.py compares with a relative tolerance of 1e-9.
+# the seed and the same on every CPU, so tests/regression/test_baseline.py compares exactly.
 """
 
 CONFIG = {"n_households": 5000, "seed": 1, "end": "2022-03"}
