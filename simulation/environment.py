@@ -22,7 +22,7 @@ def _version(name: str) -> str | None:
 
 
 def numpy_cpu() -> dict:
-    """Numpy's baseline CPU features and the dispatch targets this CPU enables."""
+    """The CPU features of numpy's baseline and the dispatch targets this CPU enables."""
     try:
         from numpy._core._multiarray_umath import (
             __cpu_baseline__,

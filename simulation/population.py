@@ -202,7 +202,10 @@ def informal_base_earnings(params: ParameterSet, status: np.ndarray, sector: np.
 def build_employers(params: ParameterSet, status: np.ndarray, sector: np.ndarray,
                     rng: np.random.Generator) -> tuple[EmployerState, np.ndarray]:
     """Create employers and attach formal and casual employees to them by size weight."""
-    n_emp = int(params.value("labour.employers.n_employers"))
+    # Employers grow with the sample (one per labour_force_per_employer members), so the market's
+    # flows do not depend on the sample size; at least one formal and one informal employer.
+    n_emp = max(2, int(round(len(status) / params.value(
+        "labour.employers.labour_force_per_employer"))))
     formal_share = params.value("labour.employers.formal_employer_share")
     shape = params.value("labour.employers.size_pareto_shape")
     employer_of = np.full(len(status), -1, dtype=np.int32)

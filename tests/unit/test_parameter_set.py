@@ -20,7 +20,7 @@ BUFFER = "households.consumption.buffer_drawdown_rate"  # rate, one value
 NATIONAL = "poverty.lines.national_line"  # money, dated, log_linear
 UMP = "labour.minimum_wage.ump_mean"  # money, dated, step
 EDU_WEIGHT = "labour.matching.education_weight"  # float_list of length 4
-N_EMPLOYERS = "labour.employers.n_employers"  # int
+N_EMPLOYERS = "labour.employers.labour_force_per_employer"  # int
 
 
 @pytest.fixture(scope="module")
