@@ -2,6 +2,11 @@
 
 :func:`compile_paths` turns the dated parameters into one array per path, indexed by model step
 (step 0 is March 2021), so the model reads ``paths.cpi_rel[t]`` instead of interpolating dates.
+Every parameter of the paths follows its dated values month by month: the CPI, the poverty lines,
+GDP growth, the sector growth multipliers, population growth, the minimum wage and the weight of
+the minimum wage in formal pay. Growth rates (GDP, sectors, population) compound from the month
+they are in force; the extreme line and the minimum-wage weight apply to their month's level
+(a new weight re-weights the indexation relative to March 2021 from its month on).
 """
 
 from __future__ import annotations
@@ -57,6 +62,52 @@ class Paths:
         return month_label(int(self.months[step]))
 
 
+def _by_month(params: ParameterSet, path: str, months: np.ndarray) -> float | np.ndarray:
+    """The value of ``path`` in each month: a float if it is the same all run, else an array.
+
+    (A constant stays a scalar, so expressions keep their scalar form and their results.)
+    """
+    values = params.in_force(path, months)
+    if all(v == values[0] for v in values):
+        return values[0]
+    return np.asarray(values, dtype=np.float64)
+
+
+def _compound(annual: np.ndarray) -> np.ndarray:
+    """Index, 1 at step 0, growing in each step ``t >= 1`` at the annual rate ``annual[t]``.
+
+    Each run of equal rates compounds as ``(1 + g) ** (months / 12)`` from the step before it,
+    so the first run gives the same numbers as a constant rate.
+    """
+    n = len(annual)
+    out = np.ones(n)
+    start, level, t = 0, 1.0, 1
+    while t < n:
+        end = t
+        while end + 1 < n and annual[end + 1] == annual[t]:
+            end += 1
+        out[start:end + 1] = level * (1.0 + annual[t]) ** (np.arange(end - start + 1) / 12.0)
+        start, level, t = end, out[end], end + 1
+    return out
+
+
+def _per_value(values: float | np.ndarray, f) -> float | np.ndarray:
+    """``f(value)`` for a constant; for values by month, ``f`` of each month's value.
+
+    ``f`` is evaluated once per distinct value with that value as a scalar, so the months share
+    the numbers a constant would give (numpy's scalar and array powers may differ in the last
+    bit).
+    """
+    if np.ndim(values) == 0:
+        return f(values)
+    out = None
+    for v in np.unique(values):
+        part = f(float(v))
+        out = np.empty_like(part) if out is None else out
+        out[values == v] = part[values == v]
+    return out
+
+
 def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     """Build the monthly paths from March 2021 to ``end`` (inclusive)."""
     end_m = month_index(end, key="end")
@@ -69,7 +120,7 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
 
     ref = month_index(params.value("poverty.lines.extreme_line_reference_month"))
     cpi_ref = float(params.monthly("macro.prices.cpi_index", [ref])[0])
-    extreme = params.value("poverty.lines.extreme_line") * cpi / cpi_ref
+    extreme = _by_month(params, "poverty.lines.extreme_line", months) * cpi / cpi_ref
 
     nat_param = params["poverty.lines.national_line"]
     national = np.asarray(nat_param.monthly(months), dtype=np.float64)
@@ -82,17 +133,21 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     annual = np.asarray(params.monthly("macro.output.gdp_growth", months), dtype=np.float64)
     g = (1.0 + annual) ** (1.0 / 12.0) - 1.0
     g[0] = 0.0  # step 0 is the initial state
-    mult = np.asarray(params.value("macro.output.sector_growth_multiplier"), dtype=np.float64)
-    sector_g = (1.0 + mult[:, None] * annual[None, :]) ** (1.0 / 12.0) - 1.0
+    mult = np.asarray(params.in_force("macro.output.sector_growth_multiplier", months),
+                      dtype=np.float64).T  # (3, months)
+    sector_g = (1.0 + mult * annual[None, :]) ** (1.0 / 12.0) - 1.0
     sector_g[:, 0] = 0.0
     sector_output = np.cumprod(1.0 + sector_g, axis=1)
     gdp_rel = np.cumprod(1.0 + g)
-    pop_growth = params.value("macro.output.population_growth")
-    population_rel = (1.0 + pop_growth) ** (np.arange(len(months)) / 12.0)
+    pop_growth = _by_month(params, "macro.output.population_growth", months)
+    if np.ndim(pop_growth) == 0:
+        population_rel = (1.0 + pop_growth) ** (np.arange(len(months)) / 12.0)
+    else:
+        population_rel = _compound(pop_growth)
 
     ump = np.asarray(params.monthly("labour.minimum_wage.ump_mean", months), dtype=np.float64)
-    mu = params.value("labour.earnings.formal_minimum_wage_weight")
-    formal_wage_index = (ump / ump[0]) ** mu * cpi_rel ** (1.0 - mu)
+    mu = _by_month(params, "labour.earnings.formal_minimum_wage_weight", months)
+    formal_wage_index = _per_value(mu, lambda mu: (ump / ump[0]) ** mu * cpi_rel ** (1.0 - mu))
 
     return Paths(
         months=months, cpi=cpi, cpi_rel=cpi_rel, extreme_line=extreme, national_line=national,
