@@ -147,7 +147,8 @@ class PovertyModel(mesa.Model):
         self._burned_in = False
         self.burn_in(int(self.params.value("population.welfare.burn_in_months")))
         self._progress = None
-        self.registry.measure(self.households)  # the registry as it stood in March 2021
+        # The registry as it stood in March 2021, which programmes select from in April.
+        self.registry.measure(self.households, for_step=1)
         self.recorder = Recorder(INDICATOR_NAMES,
                                  [self.paths.label(i) for i in range(self.paths.n_steps + 1)])
         self.collect()

@@ -60,8 +60,13 @@ class Registry:
         self.months_since_update = 0
         self.measure(hh)
 
-    def measure(self, hh: HouseholdState) -> None:
-        """Re-measure true ranks now (the measurement error stays)."""
+    def measure(self, hh: HouseholdState, for_step: int | None = None) -> None:
+        """Re-measure true ranks now (the measurement error stays).
+
+        With ``for_step``, the registry is the one in force in that step (its correlation).
+        """
+        if for_step is not None:
+            self.rho = self._rho[min(for_step, len(self._rho) - 1)]
         z = normal_scores_of_rank(hh.consumption / hh.size, self._tie)
         self.score = self.rho * z + np.sqrt(max(1.0 - self.rho**2, 0.0)) * self._error
         order = argsort_ties(self.score)
@@ -84,8 +89,7 @@ class Registry:
             following = min(t + 1, len(self._rho) - 1)
             self.update_months = self._update_months[following]
             if self._rho[following] != self.rho:
-                self.rho = self._rho[following]
-                self.measure(hh)
+                self.measure(hh, following)
                 return
         if self.months_since_update >= self.update_months:
             self.measure(hh)

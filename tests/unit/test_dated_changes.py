@@ -56,6 +56,12 @@ def test_a_better_registry_from_2022_07_changes_the_baseline_programmes_from_the
     assert compare(changes, "2022-09", policies) == "2022-07"
 
 
+def test_a_better_registry_from_the_first_step_applies_from_it():
+    policies = load_scenario(BASELINE).policies
+    changes = {"targeting.registry.rank_correlation": {"2021-04": 0.9}}
+    assert compare(changes, "2021-06", policies) == "2021-04"
+
+
 def test_a_date_after_the_run_changes_nothing():
     assert compare({"labour.matching.efficiency": {"2023-01": 0.2}}, "2022-12") is None
 
