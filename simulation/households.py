@@ -32,13 +32,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.dated import settings_by_step
+from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
 from simulation.state import HouseholdState, WorkerState
 
 
 @dataclass(frozen=True)
 class ConsumptionSettings:
-    """Consumption-rule parameters resolved once per run."""
+    """Consumption-rule parameters in force in one month (the model holds one per step)."""
 
     permanent_income_weight: float
     risk_sharing_share: float
@@ -48,8 +50,18 @@ class ConsumptionSettings:
     other_income_growth_elasticity: float
 
     @classmethod
-    def from_params(cls, p: ParameterSet) -> ConsumptionSettings:
-        """Resolve the consumption parameters of ``p``."""
+    def for_steps(cls, p: ParameterSet, months) -> list[ConsumptionSettings]:
+        """The settings in force in each month index of ``months`` (shared while unchanged)."""
+        return settings_by_step(cls.from_params, p, months)
+
+    @classmethod
+    def from_params(cls, p) -> ConsumptionSettings:
+        """Resolve the consumption parameters of ``p``.
+
+        ``p`` is one step's values, or a parameter set (its values in force in March 2021).
+        """
+        if isinstance(p, ParameterSet):
+            p = p.at_month(START_MONTH)
         return cls(
             permanent_income_weight=p.value("households.consumption.permanent_income_weight"),
             risk_sharing_share=p.value("households.consumption.risk_sharing_share"),

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation import detmath
+from simulation.dated import settings_by_step
+from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
-from simulation.population import informal_base_earnings
+from simulation.population import InformalPay, informal_base_earnings
 from simulation.sampling import top_k_weighted
 from simulation.state import (
     CASUAL,
@@ -36,7 +38,13 @@ from simulation.streams import Streams
 
 @dataclass(frozen=True)
 class LabourSettings:
-    """Labour-market parameters resolved once per run (scalars and small arrays)."""
+    """Labour-market parameters in force in one month (scalars and small arrays).
+
+    The model holds one per step (:meth:`for_steps`) and uses the step's object each month, so
+    dated values apply from their month. ``formal_wage_by_education``,
+    ``formal_individual_sd``, ``sector_mix`` and ``informal_pay`` come from parameters fixed
+    over a run (the earnings and sector structure at March-2021 prices).
+    """
 
     formal_separation_rate: float
     informal_exit_rate: float
@@ -58,10 +66,22 @@ class LabourSettings:
     shock_sd: float
     informal_output_elasticity: float
     informal_congestion_elasticity: float
+    sector_mix: np.ndarray
+    informal_pay: InformalPay
 
     @classmethod
-    def from_params(cls, p: ParameterSet) -> LabourSettings:
-        """Resolve the labour parameters of ``p``."""
+    def for_steps(cls, p: ParameterSet, months) -> list[LabourSettings]:
+        """The settings in force in each month index of ``months`` (shared while unchanged)."""
+        return settings_by_step(cls.from_params, p, months)
+
+    @classmethod
+    def from_params(cls, p) -> LabourSettings:
+        """Resolve the labour parameters of ``p``.
+
+        ``p`` is one step's values, or a parameter set (its values in force in March 2021).
+        """
+        if isinstance(p, ParameterSet):
+            p = p.at_month(START_MONTH)
         sd_total = p.value("labour.earnings.formal_wage_dispersion")
         sd_emp = p.value("labour.employers.wage_premium_sd")
         return cls(
@@ -87,6 +107,9 @@ class LabourSettings:
             informal_output_elasticity=p.value("labour.earnings.informal_output_elasticity"),
             informal_congestion_elasticity=p.value(
                 "labour.earnings.informal_congestion_elasticity"),
+            sector_mix=np.asarray(
+                p.value("population.labour_force.sector_shares_by_status")).reshape(4, 3),
+            informal_pay=InformalPay.from_params(p),
         )
 
 
@@ -209,7 +232,7 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
 
 
 def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
-              streams: Streams, t: int, params: ParameterSet,
+              streams: Streams, t: int,
               is_needy: np.ndarray, keep_unemployed: int | None = None) -> np.ndarray:
     """Move unemployed people who did not find a wage job into informal work.
 
@@ -254,11 +277,11 @@ def fall_back(workers: WorkerState, employers: EmployerState, s: LabourSettings,
                           np.where(dest_u < p_casual + p_unpaid, UNPAID, OWN_ACCOUNT))
     new_status = new_status.astype(np.int8)
     # Informal work is found where it is: the sector follows the status's sector mix.
-    mix = np.asarray(params.value("population.labour_force.sector_shares_by_status")).reshape(4, 3)
+    mix = s.sector_mix
     sec_u = rng.random(len(movers))
     cum_mix = np.cumsum(mix, axis=1) / mix.sum(axis=1, keepdims=True)
     workers.sector[movers] = (sec_u[:, None] >= cum_mix[new_status]).sum(axis=1).clip(0, 2)
-    base = informal_base_earnings(params, new_status, workers.sector[movers],
+    base = informal_base_earnings(s.informal_pay, new_status, workers.sector[movers],
                                   workers.education[movers],
                                   workers.productivity[movers].astype(np.float64))
     casual = new_status == CASUAL

@@ -2,6 +2,11 @@
 
 :func:`compile_paths` turns the dated parameters into one array per path, indexed by model step
 (step 0 is March 2021), so the model reads ``paths.cpi_rel[t]`` instead of interpolating dates.
+Every parameter of the paths follows its dated values month by month: the CPI, the poverty lines,
+GDP growth, the sector growth multipliers, population growth, the minimum wage and the weight of
+the minimum wage in formal pay. Growth rates (GDP, sectors, population) compound from the month
+they are in force; the extreme line and the minimum-wage weight apply to their month's level
+(a new weight re-weights the indexation relative to March 2021 from its month on).
 """
 
 from __future__ import annotations
@@ -58,6 +63,30 @@ class Paths:
         return month_label(int(self.months[step]))
 
 
+def _by_month(params: ParameterSet, path: str, months: np.ndarray) -> np.ndarray:
+    """The value of ``path`` in force in each month (float array)."""
+    return np.asarray(params.in_force(path, months), dtype=np.float64)
+
+
+def _compound(annual: np.ndarray) -> np.ndarray:
+    """Index, 1 at step 0, growing in each step ``t >= 1`` at the annual rate ``annual[t]``.
+
+    Each run of equal rates compounds as ``(1 + g) ** (months / 12)`` from the step before it,
+    so a constant rate gives ``(1 + g) ** (t / 12)``.
+    """
+    n = len(annual)
+    out = np.ones(n)
+    start, level, t = 0, 1.0, 1
+    while t < n:
+        end = t
+        while end + 1 < n and annual[end + 1] == annual[t]:
+            end += 1
+        out[start:end + 1] = level * detmath.power(1.0 + annual[t],
+                                                   np.arange(end - start + 1) / 12.0)
+        start, level, t = end, out[end], end + 1
+    return out
+
+
 def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     """Build the monthly paths from March 2021 to ``end`` (inclusive)."""
     end_m = month_index(end, key="end")
@@ -70,7 +99,7 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
 
     ref = month_index(params.value("poverty.lines.extreme_line_reference_month"))
     cpi_ref = float(params.monthly("macro.prices.cpi_index", [ref])[0])
-    extreme = params.value("poverty.lines.extreme_line") * cpi / cpi_ref
+    extreme = _by_month(params, "poverty.lines.extreme_line", months) * cpi / cpi_ref
 
     nat_param = params["poverty.lines.national_line"]
     national = np.asarray(nat_param.monthly(months), dtype=np.float64)
@@ -83,16 +112,16 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     annual = np.asarray(params.monthly("macro.output.gdp_growth", months), dtype=np.float64)
     g = detmath.power(1.0 + annual, 1.0 / 12.0) - 1.0
     g[0] = 0.0  # step 0 is the initial state
-    mult = np.asarray(params.value("macro.output.sector_growth_multiplier"), dtype=np.float64)
-    sector_g = detmath.power(1.0 + mult[:, None] * annual[None, :], 1.0 / 12.0) - 1.0
+    mult = np.asarray(params.in_force("macro.output.sector_growth_multiplier", months),
+                      dtype=np.float64).T  # (3, months)
+    sector_g = detmath.power(1.0 + mult * annual[None, :], 1.0 / 12.0) - 1.0
     sector_g[:, 0] = 0.0
     sector_output = np.cumprod(1.0 + sector_g, axis=1)
     gdp_rel = np.cumprod(1.0 + g)
-    pop_growth = params.value("macro.output.population_growth")
-    population_rel = detmath.power(1.0 + pop_growth, np.arange(len(months)) / 12.0)
+    population_rel = _compound(_by_month(params, "macro.output.population_growth", months))
 
     ump = np.asarray(params.monthly("labour.minimum_wage.ump_mean", months), dtype=np.float64)
-    mu = params.value("labour.earnings.formal_minimum_wage_weight")
+    mu = _by_month(params, "labour.earnings.formal_minimum_wage_weight", months)
     formal_wage_index = detmath.power(ump / ump[0], mu) * detmath.power(cpi_rel, 1.0 - mu)
 
     return Paths(

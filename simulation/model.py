@@ -7,6 +7,11 @@ and employers' rules rather than of fitted trends. Households and workers are ve
 (:mod:`simulation.employers`); the model is a thin orchestrator whose :meth:`PovertyModel.step`
 reads as the month's calendar.
 
+Dated parameters: the rules' settings (labour market, consumption, shocks, the registry, the
+exogenous paths) are resolved for every step when the model is built and selected month by month,
+so a dated value applies from its month (:mod:`simulation.dated`); the population and the burn-in
+use the March-2021 values. Parameters fixed over a run are read once, here.
+
 Randomness: one root :class:`numpy.random.SeedSequence` per replication. Mesa's ``self.rng`` is
 seeded from it; the stages draw from per-stage, per-month streams derived from the same root
 (:mod:`simulation.streams`) so that scenarios sharing a seed share their random numbers.
@@ -28,13 +33,13 @@ from simulation import population as pop
 from simulation.employers import Employer, plan_labour_demand
 from simulation.errors import InputError
 from simulation.households import ConsumptionSettings
-from simulation.macro import compile_paths
+from simulation.macro import START_MONTH, compile_paths
 from simulation.measures import INDICATOR_NAMES, labour_indicators, poverty_indicators
 from simulation.parameter_set import ParameterSet, baseline_parameters
 from simulation.policies import Policy, make_policy
 from simulation.population import build_population
 from simulation.shocks import STREAM as SHOCK_STREAM
-from simulation.shocks import ShockProcess
+from simulation.shocks import ShockProcess, ShockSettings
 from simulation.state import CASUAL, OWN_ACCOUNT
 from simulation.streams import Streams
 from simulation.targeting import Registry
@@ -100,6 +105,10 @@ class PovertyModel(mesa.Model):
         workers: Worker arrays (one slot per labour-force member).
         employer_state: Employer arrays, viewed by the :class:`Employer` agents.
         paths: Exogenous monthly paths (prices, lines, output).
+        labour: Labour-market settings in force this month (one object per step, selected at
+            the start of each month; March 2021's during the burn-in).
+        consumption_rules: Consumption settings in force this month (likewise).
+        shocks: The shock process (its ``settings`` are likewise this month's).
         recorder: Monthly indicators.
         t: Current step (0 = March 2021).
     """
@@ -114,16 +123,21 @@ class PovertyModel(mesa.Model):
         self._match_stats: dict = {}
         super().__init__(rng=self.streams.generator("mesa", 0))
         self.params = params if params is not None else baseline_parameters()
+        self._start_params = self.params.at_month(START_MONTH)  # what the build reads
         self.paths = compile_paths(self.params, end)
-        self.labour = lm.LabourSettings.from_params(self.params)
-        self.consumption_rules = ConsumptionSettings.from_params(self.params)
+        months = self.paths.months
+        self._labour_steps = lm.LabourSettings.for_steps(self.params, months)
+        self._consumption_steps = ConsumptionSettings.for_steps(self.params, months)
+        self._shock_steps = ShockSettings.for_steps(self.params, months)
+        self.labour = self._labour_steps[0]
+        self.consumption_rules = self._consumption_steps[0]
         self.households, self.workers, self.employer_state = build_population(
-            self.params, n_households, self.streams, self.paths)
+            self._start_params, n_households, self.streams, self.paths)
         Employer.create_agents(self, self.employer_state.n, row=np.arange(self.employer_state.n))
-        self._static_search_weight = lm.static_search_weight(self.workers, self.labour,
-                                                             self.households.is_urban)
-        self.registry = Registry(self.params, self.households, self.streams)
-        self.shocks = ShockProcess.from_params(self.params, self.workers.n, self.households.n)
+        self._search_weights: dict = {}
+        self._static_search_weight = self._search_weight_for(self.labour)
+        self.registry = Registry(self.params, self.households, self.streams, months)
+        self.shocks = ShockProcess(self._shock_steps[0], self.workers.n, self.households.n)
         self.policies = build_policies(policies)
         for policy in self.policies:
             policy.init(self)
@@ -134,7 +148,8 @@ class PovertyModel(mesa.Model):
         self._burned_in = False
         self.burn_in(int(self.params.value("population.welfare.burn_in_months")))
         self._progress = None
-        self.registry.measure(self.households)  # the registry as it stood in March 2021
+        # The registry as it stood in March 2021, which programmes select from in April.
+        self.registry.measure(self.households, for_step=1)
         self.recorder = Recorder(INDICATOR_NAMES,
                                  [self.paths.label(i) for i in range(self.paths.n_steps + 1)])
         self.collect()
@@ -154,6 +169,7 @@ class PovertyModel(mesa.Model):
         self.collect()
 
     def _month(self) -> None:
+        self._use_step(0 if self._stationary else self.t)
         self.month_cache.clear()
         self.households.transfers[:] = 0.0
         active = self.active_policies()
@@ -174,7 +190,24 @@ class PovertyModel(mesa.Model):
         self.receive_income()
         self.consume()
         if not self._stationary:
-            self.registry.tick(self.households)
+            self.registry.tick(self.households, self.t)
+
+    def _use_step(self, step: int) -> None:
+        """Put the settings in force in ``step`` in place (step 0 during the burn-in)."""
+        labour = self._labour_steps[step]
+        if labour is not self.labour:
+            self.labour = labour
+            self._static_search_weight = self._search_weight_for(labour)
+        self.consumption_rules = self._consumption_steps[step]
+        self.shocks.settings = self._shock_steps[step]
+
+    def _search_weight_for(self, labour: lm.LabourSettings) -> np.ndarray:
+        """The fixed part of search weights under ``labour``'s weights (computed once each)."""
+        key = (tuple(np.asarray(labour.education_weight).tolist()), labour.urban_weight)
+        if key not in self._search_weights:
+            self._search_weights[key] = lm.static_search_weight(self.workers, labour,
+                                                                self.households.is_urban)
+        return self._search_weights[key]
 
     def active_policies(self) -> list[Policy]:
         """Policies acting this month (in the burn-in: those in force in March 2021)."""
@@ -222,7 +255,7 @@ class PovertyModel(mesa.Model):
         """
         if months <= 0:
             return
-        p = self.params
+        p = self._start_params
         window = min(int(p.value("population.welfare.expectation_months")), months)
         iterations = int(p.value("population.welfare.fit_iterations"))
         fit_months = int(p.value("population.welfare.fit_months"))
@@ -308,7 +341,7 @@ class PovertyModel(mesa.Model):
         needy = hh.consumption < (self.labour.need_threshold * self.paths.national_line[self.t]
                                   * hh.size)
         return lm.fall_back(self.workers, self.employer_state, self.labour, self.streams,
-                            self._draw_t, self.params, needy, keep_unemployed=target)
+                            self._draw_t, needy, keep_unemployed=target)
 
     def update_earnings(self) -> None:
         """Index wages; draw this month's informal earnings."""
@@ -325,8 +358,9 @@ class PovertyModel(mesa.Model):
         other = self.paths.cpi_rel[self.t] * detmath.power(
             self.paths.gdp_pc_rel[self.t], c.other_income_growth_elasticity)
         prev = self.paths.cpi_rel[self.t - 1] * detmath.power(
-            self.paths.gdp_pc_rel[self.t - 1], c.other_income_growth_elasticity) if (
-            self.t > 0) else other
+            self.paths.gdp_pc_rel[self.t - 1],
+            self._consumption_steps[self.t - 1].other_income_growth_elasticity,
+        ) if self.t > 0 else other  # last month's index, at last month's elasticity
         hh_rules.receive_income(self.households, self.workers, other, c, other / prev)
 
     def consume(self) -> None:

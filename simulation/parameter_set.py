@@ -16,6 +16,7 @@ A parameter, in the shape of PolicyEngine's dated parameters::
         min: 0                   # optional bounds, checked on load and on every override
         max: 5
         interpolation: step      # step (default) | linear | log_linear, between dated values
+        fixed: false             # optional; true: one value for the whole run (see below)
         reference:               # published sources: title, href, and the row of
           - title: BPS Sakernas Feb-2021    # calibration/targets.csv it comes from
             href: https://...
@@ -25,6 +26,16 @@ A parameter, in the shape of PolicyEngine's dated parameters::
 Every parameter must have a ``reference`` or an ``assumption`` (both is fine). The loader returns
 a frozen :class:`ParameterSet`; :meth:`ParameterSet.with_changes` returns a new set and never
 mutates the baseline (as openfisca's ``Reform.modify_parameters`` copies the tree first).
+
+**Dated values and fixed parameters.** A dated value is honoured month by month wherever the
+model reads the parameter (as PolicyEngine formulas call ``parameters(period)`` every period):
+the model resolves each rule's settings for every step when it is built (one settings object per
+step, shared while the values do not change) and selects them month by month; the stationary
+burn-in before March 2021 uses the March-2021 values. A parameter marked ``fixed: true`` is read
+once, when the model is built (population structure, the fit of the initial state, burn-in
+lengths, employer structure, the earnings structure at March-2021 prices): it has a single value,
+the loader refuses a file giving it several dates, and :meth:`ParameterSet.with_changes` refuses
+a ``{YYYY-MM: value}`` change for it (a plain value, the same for the whole run, is allowed).
 """
 
 from __future__ import annotations
@@ -53,7 +64,7 @@ INTERPOLATIONS = ("step", "linear", "log_linear")
 _PARAM_KEYS = {"description", "values", "metadata"}
 _META_KEYS = {
     "unit", "label", "type", "min", "max", "interpolation", "reference", "assumption",
-    "length", "labels", "derivation",
+    "length", "labels", "derivation", "fixed",
 }
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -118,6 +129,7 @@ class Parameter:
         references: Published sources.
         assumption: Reason for the value where no source gives it.
         file: The YAML file the parameter came from.
+        fixed: Whether the value is fixed over a run (read once, when the model is built).
     """
 
     path: str
@@ -135,6 +147,7 @@ class Parameter:
     length: int | None = None
     labels: tuple[str, ...] = ()
     file: str = ""
+    fixed: bool = False
 
     @property
     def is_dated(self) -> bool:
@@ -167,6 +180,23 @@ class Parameter:
         if self.interpolation == "log_linear":
             return detmath.exp(np.interp(months, dates, detmath.log(y)))
         return np.interp(months, dates, y)
+
+    def in_force(self, months: Iterable[int]) -> list[Any]:
+        """Return the value in force in each month index of ``months``, as stored.
+
+        Like :meth:`monthly`, but step parameters give their stored values (Python numbers,
+        tuples, strings), exactly what :meth:`value` gives for a single-valued parameter;
+        interpolating parameters give floats.
+        """
+        months = list(months)
+        if len(self.values) == 1:
+            return [self.values[0][1]] * len(months)
+        if self.interpolation != "step" and self.type not in ("str", "bool", "float_list"):
+            return [float(v) for v in self.monthly(months)]
+        dates = np.array([d for d, _ in self.values], dtype=np.int64)
+        pos = np.clip(np.searchsorted(dates, np.asarray(months, dtype=np.int64), side="right")
+                      - 1, 0, len(self.values) - 1)
+        return [self.values[p][1] for p in pos]
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,14 +370,23 @@ def parse_parameter(path: str, node: Any, file: str) -> Parameter:
         raise InputError(file, f"{path}.metadata",
                          "a reference (published source) or an assumption with its reason")
     length = meta.get("length")
+    fixed = meta.get("fixed", False)
+    if not isinstance(fixed, bool):
+        raise InputError(file, f"{path}.metadata.fixed", "true or false", fixed)
     values = _parse_values(node["values"], ptype, meta, file, path)
+    if fixed and len(values) > 1:
+        raise InputError(file, f"{path}.values", _fixed_expected(path), node["values"])
     return Parameter(
         path=path, description=desc.strip(), unit=unit, type=ptype, values=values,
         label=str(meta.get("label", "")), minimum=meta.get("min"), maximum=meta.get("max"),
         interpolation=interp, references=tuple(refs), assumption=str(assumption).strip(),
         derivation=str(meta.get("derivation", "") or "").strip(), length=length,
-        labels=tuple(meta.get("labels", ()) or ()), file=file,
+        labels=tuple(meta.get("labels", ()) or ()), file=file, fixed=fixed,
     )
+
+
+def _fixed_expected(path: str) -> str:
+    return f"a single value: {path} is fixed over a run (read once, when the model is built)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -395,11 +434,26 @@ class ParameterSet:
         """Return the value of ``path`` for each month index."""
         return self._get(path).monthly(months)
 
+    def in_force(self, path: str, months: Iterable[int]) -> list[Any]:
+        """Return the value of ``path`` in force in each month index, as stored."""
+        return self._get(path).in_force(months)
+
     def _get(self, path: str) -> Parameter:
         try:
             return self.params[path]
         except KeyError:
             raise InputError("<parameters>", path, "a known parameter path") from None
+
+    def at_month(self, month: Any) -> ParameterSet:
+        """Return the set with every parameter reduced to its value in force at ``month``.
+
+        What the model is built from: the March-2021 population and the burn-in read the
+        March-2021 values of every parameter, whatever their later dates.
+        """
+        m = month_index(month)
+        single = {path: p if len(p.values) == 1 else replace(p, values=((m, p.in_force([m])[0]),))
+                  for path, p in self.params.items()}
+        return ParameterSet(single, self.changes)
 
     def paths(self, prefix: str = "") -> list[str]:
         """Return the sorted paths starting with ``prefix``."""
@@ -412,7 +466,8 @@ class ParameterSet:
         values (PolicyEngine's ``parameter_changes``). The receiver is never modified.
 
         Raises:
-            InputError: for an unknown path, a wrong type or an out-of-range value.
+            InputError: for an unknown path, a wrong type, an out-of-range value, or a mapping
+                of dates for a parameter that is fixed over a run.
         """
         new = dict(self.params)
         applied = list(self.changes)
@@ -422,6 +477,8 @@ class ParameterSet:
                 hint = f"a known parameter path{f' (did you mean {close}?)' if close else ''}"
                 raise InputError(source, str(path), hint)
             p = new[path]
+            if isinstance(change, Mapping) and p.fixed:
+                raise InputError(source, path, _fixed_expected(path), change)
             if isinstance(change, Mapping):
                 merged = dict(p.values)
                 for date, val in change.items():

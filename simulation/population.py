@@ -179,19 +179,52 @@ def informal_education_factor(params: ParameterSet) -> np.ndarray:
     return rel / (rel * shares / shares.sum()).sum()
 
 
-def informal_base_earnings(params: ParameterSet, status: np.ndarray, sector: np.ndarray,
-                           education: np.ndarray, z: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class InformalPay:
+    """The informal earnings structure at March-2021 prices, read once (fixed parameters).
+
+    Attributes:
+        casual_mean: Mean casual wage by sector.
+        own_rel: Own-account income by sector, relative to ``own_mean``.
+        own_mean: Mean own-account income.
+        edu_factor: Relative informal earnings by education (:func:`informal_education_factor`).
+        casual_sd: Log dispersion of casual wages.
+        own_sd: Log dispersion of own-account income.
+    """
+
+    casual_mean: np.ndarray
+    own_rel: np.ndarray
+    own_mean: float
+    edu_factor: np.ndarray
+    casual_sd: float
+    own_sd: float
+
+    @classmethod
+    def from_params(cls, params: ParameterSet) -> InformalPay:
+        """Read the ``labour.earnings`` structure of ``params``."""
+        return cls(
+            casual_mean=np.asarray(params.value("labour.earnings.casual_wage")),
+            own_rel=np.asarray(params.value("labour.earnings.own_account_sector_relative")),
+            own_mean=params.value("labour.earnings.own_account_income"),
+            edu_factor=informal_education_factor(params),
+            casual_sd=params.value("labour.earnings.casual_wage_dispersion"),
+            own_sd=params.value("labour.earnings.own_account_dispersion"),
+        )
+
+
+def informal_base_earnings(params: ParameterSet | InformalPay, status: np.ndarray,
+                           sector: np.ndarray, education: np.ndarray,
+                           z: np.ndarray) -> np.ndarray:
     """Base earnings (March-2021 prices) of casual and own-account work.
 
     ``z`` is the workers' persistent productivity (standard normal), so a worker who leaves and
-    re-enters informal work earns at the same quantile as before.
+    re-enters informal work earns at the same quantile as before. ``params`` is the parameters
+    or, in the monthly loop, the :class:`InformalPay` read from them once.
     """
-    casual_mean = np.asarray(params.value("labour.earnings.casual_wage"))
-    own_rel = np.asarray(params.value("labour.earnings.own_account_sector_relative"))
-    own_mean = params.value("labour.earnings.own_account_income")
-    edu_f = informal_education_factor(params)
-    s_c = params.value("labour.earnings.casual_wage_dispersion")
-    s_o = params.value("labour.earnings.own_account_dispersion")
+    pay = params if isinstance(params, InformalPay) else InformalPay.from_params(params)
+    casual_mean, own_rel, own_mean = pay.casual_mean, pay.own_rel, pay.own_mean
+    edu_f = pay.edu_factor
+    s_c, s_o = pay.casual_sd, pay.own_sd
     is_casual = status == CASUAL
     mean = np.where(is_casual, casual_mean[sector], own_mean * own_rel[sector] * edu_f[education])
     sigma = np.where(is_casual, s_c, s_o)

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.dated import settings_by_step
+from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
 from simulation.state import UNEMPLOYED, EmployerState, HouseholdState, WorkerState
 
@@ -52,7 +54,7 @@ STREAM = "shocks"
 
 @dataclass(frozen=True)
 class ShockSettings:
-    """Shock parameters resolved once per run.
+    """Shock parameters in force in one month (the model holds one per step).
 
     Attributes:
         p_accident: Monthly accident probability by sector (agriculture, industry, services).
@@ -75,8 +77,18 @@ class ShockSettings:
     dur_repayment_months: int
 
     @classmethod
-    def from_params(cls, p: ParameterSet) -> ShockSettings:
-        """Resolve the ``shocks.*`` parameters of ``p``."""
+    def for_steps(cls, p: ParameterSet, months) -> list[ShockSettings]:
+        """The settings in force in each month index of ``months`` (shared while unchanged)."""
+        return settings_by_step(cls.from_params, p, months)
+
+    @classmethod
+    def from_params(cls, p) -> ShockSettings:
+        """Resolve the ``shocks.*`` parameters of ``p``.
+
+        ``p`` is one step's values, or a parameter set (its values in force in March 2021).
+        """
+        if isinstance(p, ParameterSet):
+            p = p.at_month(START_MONTH)
         return cls(
             p_accident=np.asarray(p.value("shocks.accidents.accident_probability_by_sector"),
                                   dtype=np.float64),
@@ -94,11 +106,13 @@ class ShockProcess:
     """Draws the month's shocks and carries their lasting effects (spells, bills).
 
     Args:
-        settings: Shock parameters.
+        settings: Shock parameters (the model replaces them with each step's, see
+            :meth:`ShockSettings.for_steps`).
         n_workers: Worker slots.
         n_households: Households.
 
     Attributes:
+        settings: The shock parameters in force this month.
         incapacity: Months of accident spell left per worker (0 = able to work).
         lost_earnings: Earnings each worker lost to an accident spell this month (Rp).
         owed: Out-of-pocket bills each household still owes (Rp).

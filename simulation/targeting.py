@@ -6,6 +6,12 @@ by a proxy of welfare (proxy-means test), which correlates only partly with true
 Each household's measurement error is fixed (a household that looks better off than it is keeps
 looking so); the registry re-measures true ranks every ``update_months``.
 
+Both parameters may be dated. A new ``rank_correlation`` is a new registry (as P3KE replaced the
+DTKS ranking in 2022): it is measured at the end of the month before its date, from that month's
+consumption as a scheduled update would be, so programmes select from it from its first month on,
+and the update clock restarts. A new ``update_months`` sets the cadence from its month on,
+counted from the last measurement.
+
 Examples:
     ``model.registry.lowest(k)`` gives the k households the registry ranks poorest;
     ``model.registry.percentile`` gives each household's registry percentile (0 = poorest).
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
 from simulation.sampling import argsort_ties, normal_scores_of_rank
 from simulation.state import HouseholdState
@@ -28,23 +35,38 @@ class Registry:
         params: Parameters (``targeting.registry.*``).
         hh: Household arrays (ranks are measured from per-capita consumption).
         streams: Random streams (the ``registry`` stream draws the persistent errors).
+        months: Month index of each step of the run (default: March 2021 only); the dated
+            parameters are read for each.
 
     Attributes:
         score: Registry welfare score per household (lower = poorer).
         percentile: Person-weighted percentile of the score (0 = poorest, 1 = richest).
+        rho: Rank correlation of the registry in force.
+        update_months: Months between updates, in force this month.
     """
 
-    def __init__(self, params: ParameterSet, hh: HouseholdState, streams: Streams):
-        self.rho = float(params.value("targeting.registry.rank_correlation"))
-        self.update_months = int(params.value("targeting.registry.update_months"))
+    def __init__(self, params: ParameterSet, hh: HouseholdState, streams: Streams,
+                 months=None):
+        months = [START_MONTH] if months is None else months
+        self._rho = [float(v) for v in
+                     params.in_force("targeting.registry.rank_correlation", months)]
+        self._update_months = [int(v) for v in
+                               params.in_force("targeting.registry.update_months", months)]
+        self.rho = self._rho[0]
+        self.update_months = self._update_months[0]
         g = streams.generator("registry", 0)
         self._error = g.standard_normal(hh.n)
         self._tie = g.random(hh.n)
         self.months_since_update = 0
         self.measure(hh)
 
-    def measure(self, hh: HouseholdState) -> None:
-        """Re-measure true ranks now (the measurement error stays)."""
+    def measure(self, hh: HouseholdState, for_step: int | None = None) -> None:
+        """Re-measure true ranks now (the measurement error stays).
+
+        With ``for_step``, the registry is the one in force in that step (its correlation).
+        """
+        if for_step is not None:
+            self.rho = self._rho[min(for_step, len(self._rho) - 1)]
         z = normal_scores_of_rank(hh.consumption / hh.size, self._tie)
         self.score = self.rho * z + np.sqrt(max(1.0 - self.rho**2, 0.0)) * self._error
         order = argsort_ties(self.score)
@@ -55,9 +77,20 @@ class Registry:
         self._order = order
         self.months_since_update = 0
 
-    def tick(self, hh: HouseholdState) -> None:
-        """Advance one month; re-measure when an update is due."""
+    def tick(self, hh: HouseholdState, t: int | None = None) -> None:
+        """End step ``t``: advance one month; re-measure when an update is due next month.
+
+        With ``t``, next month's parameters apply: a new ``rank_correlation`` is measured now (a
+        new registry), and ``update_months`` is next month's cadence. Without ``t`` the
+        parameters stay as they are.
+        """
         self.months_since_update += 1
+        if t is not None:
+            following = min(t + 1, len(self._rho) - 1)
+            self.update_months = self._update_months[following]
+            if self._rho[following] != self.rho:
+                self.measure(hh, following)
+                return
         if self.months_since_update >= self.update_months:
             self.measure(hh)
 

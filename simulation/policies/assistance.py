@@ -121,11 +121,14 @@ class Assistance(CashTransfer):
         return f"{PARAMS}.{self.programme}_{self._KEYS[name]}"
 
     def init(self, model: PovertyModel) -> None:
-        """Read the programme's parameters; the budget defaults to the published one x scale."""
-        budget = self.parameter_path("annual_budget")
-        if self.annual_budget is None and budget in model.params:
-            self.annual_budget = float(model.params.value(budget)) * self.scale
+        """Read the programme's parameters; the budget defaults to the published one x scale.
+
+        A dated budget applies month by month (the one in force in each month).
+        """
         super().init(model)
+        if self.annual_budget is None and self.parameter_path("annual_budget") in model.params:
+            self._budget_steps = self.monthly_setting(model, "annual_budget") * self.scale
+            self.annual_budget = float(self._budget_steps[0])
 
     def monthly_coverage(self, model: PovertyModel) -> np.ndarray:
         """Families covered per step (real families), times ``scale``."""
@@ -180,14 +183,15 @@ class WageSubsidy(Policy):
     }
 
     PARAMETER_GROUP = PARAMS
-    DEFAULTS = {"workers": "bsu_workers", "amount": "bsu_benefit", "wage_cap": "bsu_wage_cap"}
+    DEFAULTS = {"workers": "bsu_workers", "amount": "bsu_benefit", "wage_cap": "bsu_wage_cap",
+                "annual_budget": "bsu_annual_budget"}
 
     def init(self, model: PovertyModel) -> None:
-        """Read recipients, amounts and the cap by month from the parameters."""
-        if self.annual_budget is None:
-            self.annual_budget = float(model.params.value(f"{PARAMS}.bsu_annual_budget")) * (
-                self.scale)
+        """Read recipients, amounts, the cap and the budget by month from the parameters."""
         super().init(model)
+        if self.annual_budget is None:
+            self._budget_steps = self.monthly_setting(model, "annual_budget") * self.scale
+            self.annual_budget = float(self._budget_steps[0])
         self._workers = self.monthly_setting(model, "workers") * self.scale
         self._amount = self.monthly_setting(model, "amount")
         self._cap = self.monthly_setting(model, "wage_cap")

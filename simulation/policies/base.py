@@ -81,6 +81,8 @@ class Policy:
     kind: ClassVar[str] = "policy"
     lever: ClassVar[str] = "other"
     ARGS: ClassVar[dict[str, Arg]] = {}
+    # Annual budget in force in each step, when it comes from a dated parameter (set in init).
+    _budget_steps: np.ndarray | None = None
     _BASE_ARGS: ClassVar[dict[str, Arg]] = {
         "label": Arg("str", help="unique label"),
         "start": Arg("month", "2021-03", help="first month it acts"),
@@ -176,10 +178,20 @@ class Policy:
         value = self._args.get(name)
         if value is not None:
             return value
+        return self.parameter(model, self.parameter_path(name), month)
+
+    def parameter(self, model: PovertyModel, path: str, month: int | None = None) -> Any:
+        """The parameter ``path`` in force this month (March 2021 during the burn-in).
+
+        Args:
+            model: The model (its parameters and clock).
+            path: A dotted parameter path.
+            month: Month index to read at instead (default: this step's month).
+        """
         if month is None:
             step = 0 if getattr(model, "_stationary", False) else getattr(model, "t", 0)
             month = int(model.paths.months[step])
-        return model.params.value(self.parameter_path(name), at=month)
+        return model.params.value(path, at=month)
 
     def monthly_setting(self, model: PovertyModel, name: str,
                         dtype: type = np.float64) -> np.ndarray:
@@ -195,12 +207,17 @@ class Policy:
 
     # ------------------------------------------------------------------ money
     def budget_left(self, t: int) -> float:
-        """Rupiah left in the calendar year of step ``t`` (inf if no budget)."""
+        """Rupiah left in the calendar year of step ``t`` (inf if no budget).
+
+        A budget from a dated parameter is the one in force in step ``t``, less what was spent
+        in that calendar year so far.
+        """
         if self.annual_budget is None:
             return math.inf
+        budget = self.annual_budget if self._budget_steps is None else self._budget_steps[t]
         year = self._months // 12
         same = year == year[t]
-        return max(float(self.annual_budget) - float(self.spent[same].sum()), 0.0)
+        return max(float(budget) - float(self.spent[same].sum()), 0.0)
 
     def affordable(self, t: int, unit_cost: float, wanted: int,
                    model: PovertyModel | None = None) -> int:

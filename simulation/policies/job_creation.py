@@ -241,7 +241,7 @@ class PadatKarya(_JobCreationPolicy):
     def init(self, model: PovertyModel) -> None:
         """Resolve dates and defaults; allocate the months left in each worker's spell."""
         super().init(model)
-        model.params.value(f"{PARAMS}.working_days_per_month")
+        self.parameter(model, f"{PARAMS}.working_days_per_month")  # fails now if missing
         self.months_left = np.zeros(model.workers.n, dtype=np.int8)
         self._clock = 0  # months this policy has run (the burn-in included)
         self._last_start = np.full(model.workers.n, -ROTATION_MONTHS, dtype=np.int32)
@@ -255,7 +255,7 @@ class PadatKarya(_JobCreationPolicy):
     def forgone_fraction(self, model: PovertyModel) -> float:
         """Share of a month's informal earnings a participant gives up by working the spell."""
         days = float(self.setting(model, "days_per_month"))
-        full = float(model.params.value(f"{PARAMS}.working_days_per_month"))
+        full = float(self.parameter(model, f"{PARAMS}.working_days_per_month"))
         return float(self.setting(model, "forgone_share")) * min(days / full, 1.0)
 
     def unit_cost(self, model: PovertyModel) -> float:
@@ -446,7 +446,8 @@ class TkmGrants(_JobCreationPolicy):
         e.headcount -= np.bincount(left, minlength=e.n).astype(e.headcount.dtype)
         w.employer[who] = -1
         status = np.full(len(who), OWN_ACCOUNT, dtype=w.status.dtype)
-        base = informal_base_earnings(model.params, status, w.sector[who], w.education[who],
+        base = informal_base_earnings(model.labour.informal_pay, status, w.sector[who],
+                                      w.education[who],
                                       w.productivity[who].astype(np.float64))
         uplift = float(self.setting(model, "monthly_return_rate")) * grant / float(
             model.paths.cpi_rel[model.t])  # at March-2021 prices, like base earnings

@@ -45,7 +45,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation import detmath
+from simulation.dated import settings_by_step
 from simulation.errors import InputError
+from simulation.macro import START_MONTH
+from simulation.parameter_set import ParameterSet
 from simulation.policies.base import Arg, Policy, register
 from simulation.sampling import argsort_ties
 from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNPAID
@@ -64,7 +67,10 @@ _INFORMAL = np.isin(np.arange(5), (CASUAL, OWN_ACCOUNT, UNPAID))  # by status co
 
 @dataclass(frozen=True)
 class SchemeRules:
-    """BPJS-TK contribution and benefit rules resolved once per run (see the YAML)."""
+    """BPJS-TK contribution and benefit rules in force in one month (see the YAML).
+
+    The scheme holds one per step (:meth:`for_steps`), so dated rules apply from their month.
+    """
 
     pu_compliance_rate: float
     bpu_member_share: float
@@ -84,10 +90,21 @@ class SchemeRules:
     jkp_wage_cap: float
     jkp_min_contribution_months: int
     jkp_take_up_rate: float
+    is_jkp_in_force: bool
+
+    @classmethod
+    def for_steps(cls, p: ParameterSet, months, **overrides) -> list[SchemeRules]:
+        """The rules in force in each month index of ``months`` (shared while unchanged)."""
+        return settings_by_step(lambda values: cls.from_params(values, **overrides), p, months)
 
     @classmethod
     def from_params(cls, p, **overrides) -> SchemeRules:
-        """Read ``programmes.social_insurance.*``; non-None ``overrides`` replace values."""
+        """Read ``programmes.social_insurance.*``; non-None ``overrides`` replace values.
+
+        ``p`` is one step's values, or a parameter set (its values in force in March 2021).
+        """
+        if isinstance(p, ParameterSet):
+            p = p.at_month(START_MONTH)
         names = cls.__dataclass_fields__
         values = {n: p.value(_P + n) for n in names}
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -137,18 +154,26 @@ class BpjsTk(Policy):
     }
 
     def init(self, model: PovertyModel) -> None:
-        """Resolve the rules, choose complying employers and voluntary members, open the fund."""
+        """Resolve the rules, choose complying employers and voluntary members, open the fund.
+
+        The rules are resolved for every step (``rules_by_step``; ``rules`` is this month's).
+        Who complies and who is a voluntary member are drawn once: a size-weighted random order
+        of formal employers, filled up to the covered share in force, and one uniform per
+        worker slot, below the member share in force; a dated share moves along the same order
+        and uniforms from its month.
+        """
         super().init(model)
-        self.rules = SchemeRules.from_params(
-            model.params, pu_compliance_rate=self.pu_compliance_rate,
+        self.rules_by_step = SchemeRules.for_steps(
+            model.params, model.paths.months, pu_compliance_rate=self.pu_compliance_rate,
             bpu_member_share=self.bpu_member_share, jkp_take_up_rate=self.jkp_take_up_rate)
+        self.rules = self.rules_by_step[0]
         g = model.streams.generator(f"policy:{self.label}:setup", 0)
         e = model.employer_state
-        self.compliant = self._choose_compliant(e.is_formal, e.headcount, g.random(e.n))
-        # Whether each slot would be a voluntary (BPU) member while in informal work (fixed).
-        self.bpu_willing = g.random(model.workers.n) < self.rules.bpu_member_share
-        # Complying employer by employer index + 1 (row 0: no employer).
-        self._compliant_ext = np.concatenate([[False], self.compliant])
+        self._race = self._compliance_race(e.is_formal, e.headcount, g.random(e.n))
+        # Each slot's uniform: a voluntary (BPU) member while in informal work if below the share.
+        self._bpu_u = g.random(model.workers.n)
+        self._membership: dict = {}
+        self._apply_membership(self.rules)
         n_steps, n_w, n_h = model.paths.n_steps + 1, model.workers.n, model.households.n
         self.flows = {name: np.zeros(n_steps) for name in FLOW_NAMES}
         self.balance = np.zeros(n_steps)
@@ -163,23 +188,46 @@ class BpjsTk(Policy):
         self.jkm_instalment = np.zeros(n_h)
         self.payers: list[PbiContributions] = []
 
-    def _choose_compliant(self, is_formal: np.ndarray, headcount: np.ndarray,
-                          u: np.ndarray) -> np.ndarray:
-        """Complying employers: a size-weighted random order, filled up to the covered share."""
+    @staticmethod
+    def _compliance_race(is_formal: np.ndarray, headcount: np.ndarray, u: np.ndarray) -> tuple:
+        """Formal employers in a size-weighted random order, with their cumulative headcount."""
         formal = np.flatnonzero(is_formal)
         size = headcount[formal].astype(np.float64)
         key = -detmath.log(np.maximum(u[formal], 1e-300)) / (size + 1.0)  # exponential race
         order = formal[argsort_ties(key)]
         cum = np.cumsum(headcount[order].astype(np.float64))
-        target = self.rules.pu_compliance_rate * max(float(size.sum()), 0.0)
+        return order, cum, max(float(size.sum()), 0.0), len(is_formal)
+
+    def _choose_compliant(self, rate: float) -> np.ndarray:
+        """Complying employers: the race order, filled up to the covered share ``rate``."""
+        order, cum, total, n = self._race
+        target = rate * total
         # Take employers while the covered headcount stays nearest the target.
         n_take = int(np.searchsorted(cum, target, side="right"))
         if n_take < len(order) and abs(cum[n_take] - target) < abs(
                 target - (cum[n_take - 1] if n_take else 0.0)):
             n_take += 1
-        flags = np.zeros(len(is_formal), dtype=bool)
+        flags = np.zeros(n, dtype=bool)
         flags[order[:n_take]] = True
         return flags
+
+    def _apply_membership(self, rules: SchemeRules) -> None:
+        """Set ``compliant`` and ``bpu_willing`` for ``rules`` (once per pair of shares)."""
+        key = (rules.pu_compliance_rate, rules.bpu_member_share)
+        if key not in self._membership:
+            compliant = self._choose_compliant(rules.pu_compliance_rate)
+            # Complying employer by employer index + 1 (row 0: no employer).
+            self._membership[key] = (compliant, np.concatenate([[False], compliant]),
+                                     self._bpu_u < rules.bpu_member_share)
+        self.compliant, self._compliant_ext, self.bpu_willing = self._membership[key]
+
+    def _rules_now(self, model: PovertyModel) -> SchemeRules:
+        """The rules in force this month (March 2021's during the burn-in)."""
+        rules = self.rules_by_step[0 if model._stationary else model.t]
+        if rules is not self.rules:
+            self.rules = rules
+            self._apply_membership(rules)
+        return rules
 
     def register_payer(self, payer: PbiContributions) -> None:
         """Let a PBI lever pay contributions for its members (called by its ``init``)."""
@@ -191,12 +239,12 @@ class BpjsTk(Policy):
             self.flows[name][model.t] += amount
 
     def _is_jkp_in_force(self, model: PovertyModel) -> bool:
-        return bool(model.params.value(_P + "is_jkp_in_force", at=model.paths.label(model.t)))
+        return bool(self._rules_now(model).is_jkp_in_force)
 
     # ------------------------------------------------------------------ hooks
     def after_separations(self, model: PovertyModel, formal_losers: np.ndarray) -> None:
         """Insured formal job losers with enough contributions claim JKP (from Feb-2022)."""
-        w, r = model.workers, self.rules
+        w, r = model.workers, self._rules_now(model)
         if len(formal_losers) == 0 or not self._is_jkp_in_force(model):
             return
         eligible = formal_losers[w.is_insured[formal_losers]
@@ -211,7 +259,7 @@ class BpjsTk(Policy):
 
     def after_shocks(self, model: PovertyModel, events: dict[str, np.ndarray]) -> None:
         """Pay JKM for last month's members who died, renew membership, collect, pay JKK."""
-        w, hh, r = model.workers, model.households, self.rules
+        w, hh, r = model.workers, model.households, self._rules_now(model)
         weight = hh.weight
         dead = events.get("death", np.empty(0, dtype=np.intp))
         self._pay_jkm(model, dead[w.is_insured[dead]])
@@ -304,7 +352,7 @@ class BpjsTk(Policy):
 
     def pay_transfers(self, model: PovertyModel) -> None:
         """Pay JKP cash benefits and JKM periodic instalments as this month's income."""
-        w, hh, r = model.workers, model.households, self.rules
+        w, hh, r = model.workers, model.households, self._rules_now(model)
         on = np.flatnonzero(self.jkp_months_left > 0)
         if len(on):
             back = w.status[on] == FORMAL  # re-employed in a wage job: the benefit stops
@@ -368,6 +416,9 @@ class PbiContributions(Policy):
 
     kind = "pbi_contributions"
     lever = "social_insurance"
+    PARAMETER_GROUP = _P.rstrip(".")
+    DEFAULTS = {"take_up": "pbi_take_up_rate", "poor_share": "pbi_poor_share",
+                "contribution_monthly": "bpu_contribution"}
     ARGS = {
         "members": Arg("float", None, minimum=0, help="target members (real persons)"),
         "take_up": Arg("rate", None, optional=True, help="share of those offered who enrol"),
@@ -386,18 +437,22 @@ class PbiContributions(Policy):
                              "a bpjs_tk policy in the same run (it pays PBI members' benefits)",
                              self.kind)
         schemes[0].register_payer(self)
-        p = model.params
-        self.take_up_rate = float(self.take_up if self.take_up is not None
-                                  else p.value(_P + "pbi_take_up_rate"))
-        self.poor_cutoff = float(self.poor_share if self.poor_share is not None
-                                 else p.value(_P + "pbi_poor_share"))
-        self.contribution = float(self.contribution_monthly
-                                  if self.contribution_monthly is not None
-                                  else p.value(_P + "bpu_contribution"))
+        # Take-up, the poor cut and the contribution in force in each step (this month's in
+        # take_up_rate, poor_cutoff and contribution).
+        self._take_up = self.monthly_setting(model, "take_up")
+        self._poor_cutoff = self.monthly_setting(model, "poor_share")
+        self._contribution = self.monthly_setting(model, "contribution_monthly")
+        self._refresh(model)
         g = model.streams.generator(f"policy:{self.label}:take_up", 0)
         self._accept_u = g.random(model.workers.n)
         self.enrolled = np.zeros(model.workers.n, dtype=bool)
         self.n_enrolled = np.zeros(model.paths.n_steps + 1)
+
+    def _refresh(self, model: PovertyModel) -> None:
+        step = 0 if model._stationary else getattr(model, "t", 0)
+        self.take_up_rate = float(self._take_up[step])
+        self.poor_cutoff = float(self._poor_cutoff[step])
+        self.contribution = float(self._contribution[step])
 
     def target_slots(self, model: PovertyModel) -> int:
         """Target members in sample worker slots."""
@@ -405,6 +460,7 @@ class PbiContributions(Policy):
 
     def before_labour_market(self, model: PovertyModel) -> None:
         """Fill the enrolment up to the target from the registry's poorest eligible workers."""
+        self._refresh(model)
         w = model.workers
         k = self.target_slots(model) - int(self.enrolled.sum())
         if k > 0:
@@ -423,6 +479,7 @@ class PbiContributions(Policy):
 
         Called by the ``bpjs_tk`` policy. Returns the workers paid for (members this month).
         """
+        self._refresh(model)
         if len(candidates) == 0:
             self.spend(model.t, 0.0, model)
             return candidates

@@ -172,6 +172,8 @@ CASES = {
     "parameter_not_a_mapping": "labour.flows.exit_rate",
     "bad_parameter_name": "ExitRate",
     "malformed_yaml": "line 6",
+    "fixed_with_dates": "labour.flows.exit_rate.values",
+    "fixed_not_bool": "labour.flows.exit_rate.metadata.fixed",
 }
 
 
@@ -195,6 +197,13 @@ def test_malformed_file_fails_naming_file_and_key(case, key):
     message = str(err.value)
     assert message.startswith(f"{err.value.file}: {key}: expected ")
     assert "\n" not in message
+
+
+def test_fixed_with_dates_says_it_wants_a_single_value():
+    with pytest.raises(InputError) as err:
+        load_parameters(MALFORMED / "fixed_with_dates")
+    assert err.value.expected == ("a single value: labour.flows.exit_rate is fixed over a run "
+                                  "(read once, when the model is built)")
 
 
 def test_empty_folder_fails(tmp_path):

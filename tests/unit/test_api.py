@@ -35,6 +35,19 @@ def _stable(manifest: dict) -> dict:
     return out
 
 
+def test_a_dated_change_to_a_fixed_parameter_is_refused():
+    path = "labour.employers.labour_force_per_employer"
+    with pytest.raises(InputError) as err:
+        ps.scenario("more_employers", changes={path: {"2023-01": 500}})
+    assert str(err.value) == (
+        f"<scenario more_employers>: {path}: expected a single value: {path} is fixed over a "
+        "run (read once, when the model is built), got {'2023-01': 500}")
+    assert ps.scenario("more_employers", changes={path: 500}).params.value(path) == 500
+    base = ps.load_scenario(BASELINE)
+    with pytest.raises(InputError):
+        base.with_changes({path: {"2023-01": 500}})
+
+
 def test_results_save_writes_the_same_run_folder_as_the_cli(tmp_path):
     settings = dict(households=1500, replications=2, seed=11, end="2024-03")
     code = main(["run", str(BASELINE), str(NO_PROGRAMMES), "--households", "1500",

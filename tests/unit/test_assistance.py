@@ -156,6 +156,22 @@ def test_a_binding_budget_stops_payments():
         assert budget * 0.95 < pkh.spent[years == y].sum() <= budget
 
 
+def test_a_dated_budget_applies_from_its_month():
+    pkh = [{"type": "assistance", "label": "pkh", "programme": "pkh"}]
+    budget = 5e12
+    runs = []
+    for params in (PARAMS, PARAMS.with_changes(
+            {"programmes.assistance.pkh_annual_budget": {"2022-01": budget}})):
+        m = model(params=params, policies=pkh, end="2022-12")
+        m.run()
+        runs.append(policy(m, "pkh").spent)
+    years = m.paths.months // 12
+    before = years == 2021
+    assert np.array_equal(runs[0][before], runs[1][before])
+    assert runs[0][years == 2022].sum() > budget  # the published budget does not bind
+    assert budget * 0.95 < runs[1][years == 2022].sum() <= budget
+
+
 # ------------------------------------------------------------------ targeting
 def test_exclusion_error_is_about_half_by_default_and_small_with_perfect_targeting():
     default = coverage_error(model(end="2021-04"))

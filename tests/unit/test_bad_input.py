@@ -79,6 +79,15 @@ def test_rate_out_of_range(parent, capsys):
     assert "1.5" in line
 
 
+def test_dated_change_to_a_fixed_parameter(parent, capsys):
+    path = str(BAD / "dated_fixed_parameter.yaml")
+    line = check_rejected(parent, capsys, run_args(parent, path), path,
+                          "population.welfare.burn_in_months")
+    assert line == (f"povsim: error: {path}: population.welfare.burn_in_months: expected a "
+                    "single value: population.welfare.burn_in_months is fixed over a run (read "
+                    "once, when the model is built), got {'2023-01': 24}")
+
+
 def test_unknown_top_level_key(parent, capsys):
     path = str(BAD / "unknown_key.yaml")
     line = check_rejected(parent, capsys, run_args(parent, path), path, "parameter")

@@ -130,7 +130,7 @@ def test_padat_karya_raises_participants_household_income_in_the_spell():
     income_with, income_without = with_pk.households.income[hh], without.households.income[hh]
     # Households that save part of their income (kappa < 1) can see disposable income fall when
     # a transfer raises gross income (the saving share rises with gross income): a known defect,
-    # test_a_transfer_never_lowers_disposable_income below. The others never lose.
+    # tests/properties/test_consumption_properties.py. The others never lose.
     saver = with_pk.households.kappa[hh] < 1
     assert (income_with[~saver] >= income_without[~saver]).all()
     assert (income_with > income_without).mean() > 0.9
@@ -191,19 +191,6 @@ def test_padat_karya_places_rotate_and_spread_over_households():
     # registry's poorest (who would otherwise be hired again and again).
     windows = np.array([paid[i:i + 12].sum(axis=0).max() for i in range(len(paid) - 11)])
     assert windows.max() <= 2
-
-
-@pytest.mark.xfail(strict=True, reason="the saving share (1 - kappa) min(1, G / G_ref) makes "
-                   "disposable income fall with gross income above G_ref / (2 (1 - kappa)); "
-                   "issue 15 (money is conserved: saving goes to savings) replaces the rule")
-def test_a_transfer_never_lowers_disposable_income():
-    start = "2021-06"
-    spec = {"type": "padat_karya", "label": "pk", "scale": 20.0, "start": start}
-    with_pk, without = build(spec), build()
-    step_to(with_pk, start)
-    step_to(without, start)
-    hh = np.unique(with_pk.workers.household[with_pk.policies[0].paid_now])
-    assert (with_pk.households.income[hh] >= without.households.income[hh]).all()
 
 
 # ------------------------------------------------------------------ TKM grants

@@ -189,6 +189,52 @@ def test_dated_change_on_single_value_parameter(base):
     assert new.value(BUFFER, "2023-01") == 0.6
 
 
+# ------------------------------------------------------------------ parameters fixed over a run
+FIXED = "population.welfare.burn_in_months"
+
+
+def test_fixed_parameters_are_marked_and_single_valued(base):
+    fixed = [p for p in base if base[p].fixed]
+    assert FIXED in fixed and N_EMPLOYERS in fixed
+    assert all(len(base[p].values) == 1 for p in fixed)
+    assert not base["labour.matching.efficiency"].fixed
+
+
+@pytest.mark.parametrize("change", [{"2023-01": 24}, {"2021-03": 24}])
+def test_dated_change_to_a_fixed_parameter_is_refused(base, change):
+    with pytest.raises(InputError) as err:
+        base.with_changes({FIXED: change}, source="s.yaml")
+    assert str(err.value) == (
+        f"s.yaml: {FIXED}: expected a single value: {FIXED} is fixed over a run (read once, "
+        f"when the model is built), got {change!r}")
+
+
+def test_plain_change_to_a_fixed_parameter_is_allowed(base):
+    new = base.with_changes({FIXED: 24})
+    assert new.value(FIXED) == 24 and new[FIXED].fixed
+
+
+# ------------------------------------------------------------------ values by month
+def test_in_force_gives_stored_values_month_by_month(base):
+    p = base.with_changes({"labour.matching.efficiency": {"2023-01": 0.2}})
+    months = [month_index(m) for m in ("2021-03", "2022-12", "2023-01", "2024-06")]
+    got = p.in_force("labour.matching.efficiency", months)
+    first = base.value("labour.matching.efficiency")
+    assert got == [first, first, 0.2, 0.2] and type(got[0]) is float
+    assert p.in_force(UMP, months) == [base.value(UMP, m) for m in months]
+    assert p.in_force(EDU_WEIGHT, months[:1]) == [base.value(EDU_WEIGHT)]  # a tuple, as stored
+    assert np.allclose(p.in_force(NATIONAL, months), base.monthly(NATIONAL, months), rtol=0)
+
+
+def test_at_month_reduces_every_parameter_to_its_value_then(base):
+    p = base.with_changes({BUFFER: {"2020-01": 0.9}})  # dated before March 2021
+    start = p.at_month("2021-03")
+    assert all(len(start[q].values) == 1 for q in start)
+    assert start.value(BUFFER) == base.value(BUFFER)  # 2021-03's value, not the first one
+    assert p.value(BUFFER) == 0.9
+    assert start.value(UMP) == base.value(UMP, "2021-03")
+
+
 def test_unknown_path_names_the_path_and_suggests_close_match(base):
     with pytest.raises(InputError) as err:
         base.with_changes({"labour.matching.efficency": 0.2}, source="s.yaml")

@@ -51,6 +51,42 @@ def test_baseline_coverage_follows_the_compliance_and_bpu_rates():
     assert not w.is_insured[w.status == UNEMPLOYED].any()
 
 
+def test_dated_compliance_and_member_shares_apply_from_their_month():
+    changes = {"programmes.social_insurance.pu_compliance_rate": {"2021-07": 0.9},
+               "programmes.social_insurance.bpu_member_share": {"2021-07": 0.3}}
+    runs = []
+    for params in (BASE, BASE.with_changes(changes)):
+        model = PovertyModel(params, n_households=3000, seed=1, end="2021-09", policies=[BPJS])
+        model.run()
+        runs.append(_scheme(model))
+    base, new = runs
+    cut = 4  # 2021-07
+    for name in ("members_pu", "members_bpu"):
+        a, b = getattr(base, name), getattr(new, name)
+        assert np.array_equal(a[:cut], b[:cut]), name
+        assert (b[cut:] > 1.5 * a[cut:]).all(), name
+    # The same size-weighted order: the employers complying at 41.5% still comply at 90%.
+    assert new.rules.pu_compliance_rate == 0.9
+    assert (new.compliant | ~base.compliant).all() and new.compliant.sum() > base.compliant.sum()
+    assert (new.bpu_willing | ~base.bpu_willing).all()
+
+
+def test_a_dated_pbi_contribution_applies_from_its_month():
+    policies = [BPJS, {"type": "pbi_contributions", "label": "pbi", "members": 5e6}]
+    changes = {"programmes.social_insurance.bpu_contribution": {"2021-07": 30_000}}
+    spent = []
+    for params in (BASE, BASE.with_changes(changes)):
+        model = PovertyModel(params, n_households=3000, seed=3, end="2021-08",
+                             policies=policies)
+        model.run()
+        spent.append(model.spending()["pbi"])
+        pbi = next(p for p in model.policies if isinstance(p, PbiContributions))
+    assert pbi.contribution == 30_000
+    cut = 4  # 2021-07
+    assert np.array_equal(spent[0][:cut], spent[1][:cut]) and spent[0][cut - 1] > 0
+    assert (spent[1][cut:] > 1.5 * spent[0][cut:]).all()
+
+
 # ------------------------------------------------------------------ the fund
 @pytest.fixture(scope="module")
 def fund_run():
