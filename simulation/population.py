@@ -232,6 +232,31 @@ def informal_base_earnings(params: ParameterSet | InformalPay, status: np.ndarra
     return np.where((status == CASUAL) | (status == OWN_ACCOUNT), out, 0.0)
 
 
+def cap_shares(weights: np.ndarray, share: float) -> np.ndarray:
+    """Lower the largest ``weights`` to a common cap so that none exceeds ``share`` of the total.
+
+    The cap ``c`` solves ``c = share * (m c + S)``, with ``m`` the capped weights and ``S`` the
+    sum of the others; with fewer than ``1 / share`` weights every share is at least
+    ``1 / len(weights)``, so the cap is then the equal share.
+
+    Examples:
+        >>> cap_shares(np.array([100.0, 1.0, 1.0, 1.0, 1.0]), 0.4).tolist()
+        [2.6666666666666665, 1.0, 1.0, 1.0, 1.0]
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    k = len(w)
+    if k == 0 or share * k <= 1.0:
+        return np.full(k, w.mean()) if k else w
+    desc = np.sort(w)[::-1]
+    rest = desc.sum()
+    for m in range(k):
+        cap = share * rest / (1.0 - m * share)  # m weights capped, the others as they are
+        if desc[m] <= cap:
+            return np.minimum(w, cap) if m else w
+        rest -= desc[m]
+    return np.full(k, w.mean())  # pragma: no cover - share * k > 1 always leaves a solution
+
+
 def build_employers(params: ParameterSet, status: np.ndarray, sector: np.ndarray,
                     rng: np.random.Generator) -> tuple[EmployerState, np.ndarray]:
     """Create employers and attach formal and casual employees to them by size weight."""
@@ -241,6 +266,7 @@ def build_employers(params: ParameterSet, status: np.ndarray, sector: np.ndarray
         "labour.employers.labour_force_per_employer"))))
     formal_share = params.value("labour.employers.formal_employer_share")
     shape = params.value("labour.employers.size_pareto_shape")
+    max_share = params.value("labour.employers.max_size_share")
     employer_of = np.full(len(status), -1, dtype=np.int32)
     sectors, formal_flags, chunks = [], [], []
     n_formal_total = max(1, int(round(formal_share * n_emp)))
@@ -251,7 +277,7 @@ def build_employers(params: ParameterSet, status: np.ndarray, sector: np.ndarray
         alloc = np.maximum(1, np.round(n_group * counts / max(counts.sum(), 1))).astype(int)
         for s in range(3):
             k = int(alloc[s])
-            size_w = rng.pareto(shape, k) + 1.0
+            size_w = cap_shares(rng.pareto(shape, k) + 1.0, max_share)
             members = np.flatnonzero((status == code) & (sector == s))
             if len(members):
                 pick = rng.choice(k, size=len(members), p=size_w / size_w.sum())
