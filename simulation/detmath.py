@@ -14,10 +14,11 @@ reference behind Java's ``StrictMath``): ``exp`` and ``log`` within 1 unit in th
 the correctly rounded value; ``power`` is ``exp(y * log(x))``, within about ``|y log x|`` units
 in the last place; ``ndtri`` is Wichura's AS 241 (relative error about 1e-16).
 
-Large arrays go through numba kernels that perform the same operations in the same order
+Arrays go through numba kernels that perform the same operations in the same order
 (no fast-math, so no fused multiply-adds and no reassociation): the two paths give identical
-bits, which ``tests/properties/test_detmath.py`` checks, and numba only makes them faster.
-Without numba (or with ``POVSIM_NUMBA=0``) the numpy path is used everywhere.
+bits, which ``tests/properties/test_detmath.py`` checks, and numba only makes them faster;
+scalars use the same operations on Python floats. Without numba (or with ``POVSIM_NUMBA=0``)
+the numpy path is used for arrays.
 
 Not covered here: numpy's random generators call the C library's ``exp`` and ``log`` inside
 ziggurat tails and binomial and Pareto draws. Those do not depend on numpy's dispatch, only on
@@ -32,6 +33,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -57,7 +59,7 @@ _MIN_NORMAL32 = 1.1754943508222875e-38
 _TWO64 = 18446744073709551616.0
 
 _USE_NUMBA = os.environ.get("POVSIM_NUMBA", "1") != "0"
-_NUMBA_MIN_SIZE = 256  # below this the numpy path is as fast (no call overhead)
+_NUMBA_MIN_SIZE = 1  # arrays of any size: a kernel call costs a few microseconds
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,37 +156,89 @@ def have_numba() -> bool:
     return bool(_kernels())
 
 
-def _flat(x: Any) -> tuple[np.ndarray, tuple, bool]:
-    """A contiguous 1-d float32 or float64 view of ``x``, its shape, and whether it is a scalar."""
+def _flat(x: Any) -> tuple[np.ndarray, tuple]:
+    """A contiguous 1-d float32 or float64 view of ``x`` and its shape."""
     arr = np.asarray(x)
     if arr.dtype != np.float32:
         arr = arr.astype(np.float64, copy=False)
-    return np.ascontiguousarray(arr).ravel(), arr.shape, arr.ndim == 0
+    return np.ascontiguousarray(arr).ravel(), arr.shape
+
+
+def _is_scalar(x: Any) -> bool:
+    return isinstance(x, int | float) or (isinstance(x, np.generic) and x.ndim == 0) or (
+        isinstance(x, np.ndarray) and x.ndim == 0)
+
+
+# Scalars: the same operations on Python floats (IEEE doubles; round() is round-half-even like
+# rint, frexp and ldexp are exact), a few microseconds instead of a numpy pass.
+def _exp_scalar(v: float) -> float:
+    if v != v:
+        return math.nan
+    if v < -_X_MAX:
+        return 0.0
+    if v > _X_MAX:
+        return math.inf
+    kf = float(round(_INV_LN2 * v))
+    hi = v - kf * _LN2_HI
+    lo = kf * _LN2_LO
+    r = hi - lo
+    t = r * r
+    c = r - t * (_P1 + t * (_P2 + t * (_P3 + t * (_P4 + t * _P5))))
+    y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
+    return y * math.ldexp(1.0, int(kf))
+
+
+def _log_scalar(v: float) -> float:
+    if v == 0:
+        return -math.inf
+    if v == math.inf:
+        return math.inf
+    if not (v > 0):
+        return math.nan
+    m, e = math.frexp(v)  # subnormals too: the same fraction and exponent as the numpy path
+    f = m * 2.0
+    ef = float(e - 1)
+    if f > _SQRT2:
+        f = f * 0.5
+        ef = ef + 1.0
+    fm = f - 1.0
+    s = fm / (2.0 + fm)
+    z = s * s
+    w = z * z
+    t1 = w * (_LG2 + w * (_LG4 + w * _LG6))
+    t2 = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7)))
+    big_r = t2 + t1
+    hfsq = 0.5 * fm * fm
+    return ef * _LN2_HI - ((hfsq - (s * (hfsq + big_r) + ef * _LN2_LO)) - fm)
 
 
 def exp(x: Any) -> Any:
-    """``e**x``, the same bits on every CPU (float64; a float for a scalar input).
+    """``e**x``, the same bits on every CPU (float64 array; a float for a scalar input).
 
     Saturates outside [-700, 700] (0 below, inf above; nothing in the model comes near).
     float32 inputs are taken exactly (as their float64 values).
     """
-    flat, shape, scalar = _flat(x)
+    if _is_scalar(x):
+        return _exp_scalar(float(x))
+    flat, shape = _flat(x)
     kernels = _kernels() if flat.size >= _NUMBA_MIN_SIZE else None
     if kernels:
         out = np.empty(flat.size, dtype=np.float64)
         kernels["exp"](flat, out)
     else:
         out = _exp_np(flat.astype(np.float64, copy=False))
-    return float(out[0]) if scalar else out.reshape(shape)
+    return out.reshape(shape)
 
 
 def log(x: Any) -> Any:
-    """Natural logarithm, the same bits on every CPU (float64; a float for a scalar input).
+    """Natural logarithm, the same bits on every CPU (float64 array; a float for a scalar input).
 
     ``log(0)`` is -inf, ``log(inf)`` is inf, negative inputs and NaN give NaN. float32 inputs
     are taken exactly (as their float64 values).
     """
-    flat, shape, scalar = _flat(x)
+    if _is_scalar(x):
+        return _log_scalar(float(x))
+    flat, shape = _flat(x)
     kernels = _kernels() if flat.size >= _NUMBA_MIN_SIZE else None
     if kernels:
         out = np.empty(flat.size, dtype=np.float64)
@@ -194,7 +248,7 @@ def log(x: Any) -> Any:
             kernels["log64"](flat, out)
     else:
         out = _log_np(flat.astype(np.float64, copy=False))
-    return float(out[0]) if scalar else out.reshape(shape)
+    return out.reshape(shape)
 
 
 def power(x: Any, y: Any) -> Any:
@@ -204,15 +258,18 @@ def power(x: Any, y: Any) -> Any:
     ``power(1, y)`` is exactly 1; negative ``x`` gives NaN. Broadcasts like numpy; a float
     for scalar inputs.
     """
+    if _is_scalar(x) and _is_scalar(y):
+        xf, yf = float(x), float(y)
+        if xf == 0:
+            return 1.0 if yf == 0 else (0.0 if yf > 0 else math.inf)
+        return _exp_scalar(yf * _log_scalar(xf))
     xa = np.asarray(x, dtype=np.float64)
     ya = np.asarray(y, dtype=np.float64)
-    scalar = xa.ndim == 0 and ya.ndim == 0
     with np.errstate(invalid="ignore"):
-        prod = np.multiply(ya, log(xa))
+        prod = np.multiply(ya, log(xa) if xa.ndim else _log_scalar(float(xa)))
     if np.any(xa == 0):  # 0 * -inf is NaN; follow the limits instead
         prod = np.where((xa == 0) & (ya == 0), 0.0, prod)
-    out = exp(prod)
-    return float(out) if scalar else out
+    return exp(prod)
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,7 +311,8 @@ def ndtri(p: Any) -> Any:
         >>> round(float(ndtri(0.975)), 6)
         1.959964
     """
-    flat, shape, scalar = _flat(p)
+    scalar = _is_scalar(p)
+    flat, shape = _flat(p)
     flat = flat.astype(np.float64, copy=False)
     q = flat - 0.5
     out = np.empty_like(flat)

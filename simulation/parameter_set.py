@@ -410,6 +410,9 @@ class ParameterSet:
 
     def __post_init__(self):
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        # value() results by (path, month): policies read their settings every month, and a
+        # parameter lookup with a date costs a few numpy calls. The set is frozen, so they hold.
+        object.__setattr__(self, "_values", {})
 
     def __contains__(self, path: str) -> bool:
         return path in self.params
@@ -428,7 +431,15 @@ class ParameterSet:
 
     def value(self, path: str, at: Any = None) -> Any:
         """Return the value of ``path`` in force at month ``at`` (first value if None)."""
-        return self._get(path).value(at)
+        key = (path, at)
+        try:
+            return self._values[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable month: compute it, do not cache
+            return self._get(path).value(at)
+        out = self._values[key] = self._get(path).value(at)
+        return out
 
     def monthly(self, path: str, months: Iterable[int]):
         """Return the value of ``path`` for each month index."""

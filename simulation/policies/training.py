@@ -52,7 +52,7 @@ from simulation import detmath
 from simulation.errors import InputError
 from simulation.parameter_set import ParameterSet, baseline_parameters, month_index, month_label
 from simulation.policies.base import Arg, Policy, register
-from simulation.sampling import argsort_ties
+from simulation.sampling import argsort_ties, person_quantile
 from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
 
 if TYPE_CHECKING:
@@ -431,11 +431,8 @@ class VocationalTraining(Policy):
             # The cut from every k-th household (at most ~200,000): households are in random
             # order.
             step = max(hh.n // 200_000, 1)
-            sub = hh.consumption[::step] / hh.size[::step]
-            order = argsort_ties(sub)
-            cum = np.cumsum(hh.size[::step][order].astype(np.float64))
-            cut = sub[order[min(int(np.searchsorted(cum, share * cum[-1], "left")),
-                                len(order) - 1)]]
+            cut = person_quantile(hh.consumption[::step] / hh.size[::step], hh.size[::step],
+                                  share)
             model.month_cache[key] = cut
         home = w.household[workers]
         status = w.status[workers]

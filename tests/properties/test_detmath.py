@@ -64,6 +64,16 @@ def test_float32_inputs_equal_their_float64_values(x):
     assert _same_bits(_numba(detmath.exp, x), detmath._exp_np(x64))
 
 
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(FLOATS)
+def test_scalars_equal_the_numpy_definition_bits(v):
+    """Scalars take the same operations on Python floats (not numpy, not numba)."""
+    x = np.array([v])
+    assert _same_bits([detmath.exp(v)], detmath._exp_np(x))
+    assert _same_bits([detmath.log(v)], detmath._log_np(x))
+    assert isinstance(detmath.exp(v), float) and isinstance(detmath.log(np.float32(1.5)), float)
+
+
 def test_special_values_both_paths():
     x = np.array(SPECIAL)
     for fn, ref in ((detmath.exp, detmath._exp_np), (detmath.log, detmath._log_np)):

@@ -25,7 +25,7 @@ from hypothesis.extra import numpy as hnp
 from simulation import detmath
 from simulation.measures import fgt, gini, gini_of_households, poverty_flows, poverty_indicators
 from simulation.parameter_set import baseline_parameters
-from simulation.sampling import argsort_ties, top_k_weighted
+from simulation.sampling import argsort_ties, person_quantile, top_k_weighted
 from simulation.state import STATUS_NAMES, HouseholdState
 from simulation.streams import Streams
 from simulation.targeting import Registry
@@ -512,3 +512,19 @@ def test_poverty_flows_edge_cases():
             got, want = poverty_flows(hh, w_p, 12), old_poverty_flows(hh, w_p, 12)
             for key in want:
                 assert _same(got[key], want[key]), (history, w_p, key)
+
+
+# ------------------------------------------------------------------ person_quantile
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_person_quantile_equals_the_sorted_cumulative_rule(data):
+    """The unit whose cumulative persons first reach share x total, in sorted order."""
+    n = data.draw(st.integers(1, 60))
+    values = data.draw(hnp.arrays(np.float64, n, elements=st.sampled_from([1.0, 2.0, 3.0])
+                                  | st.floats(0, 1e7)))
+    sizes = data.draw(hnp.arrays(np.int8, n, elements=st.integers(1, 20)))
+    share = data.draw(st.floats(0.0, 1.0))
+    order = argsort_ties(values)
+    cum = np.cumsum(sizes[order].astype(np.float64))
+    want = values[order[min(int(np.searchsorted(cum, share * cum[-1], "left")), n - 1)]]
+    assert person_quantile(values, sizes, share) == want
