@@ -335,29 +335,54 @@ def _scalar(loader: Any, event: Any, file: str, path: list[str], line: int) -> A
     if tag == _TAG + "str":
         return text
     node = yaml.ScalarNode(tag, text)
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "int" and len(text) > 24:  # int() of 5,000 digits raises, of 400 is slow
+        raise InputError(file, key, f"an integer below 2^63 (line {line})", text)
     try:
-        if tag == _TAG + "null":
-            return None
         if tag == _TAG + "bool":
             return loader.construct_yaml_bool(node)
         if tag == _TAG + "int":
-            if len(text) > 24:
-                raise InputError(file, key, f"an integer below 2^63 (line {line})", text)
             value = loader.construct_yaml_int(node)
-            if abs(value) >= INT_LIMIT:
-                raise InputError(file, key, f"an integer below 2^63 (line {line})", text)
-            return value
-        value = loader.construct_yaml_float(node)
+        else:
+            value = loader.construct_yaml_float(node)
     except (ValueError, OverflowError, yaml.YAMLError):
         raise InputError(file, key, f"a number as YAML writes it (line {line})", text) from None
+    if tag == _TAG + "int":
+        if abs(value) >= INT_LIMIT:
+            raise InputError(file, key, f"an integer below 2^63 (line {line})", text)
+        return value
     if math.isinf(value) and "inf" not in text.lower():
         raise InputError(file, key, f"a number of at most about 1e308 (line {line})", text)
     return value
 
 
 # --------------------------------------------------------------------------------------------
-# Months
+# Names and months
 # --------------------------------------------------------------------------------------------
+#: A name goes into folder names, table columns and random-stream names, so keep it path-safe.
+NAME_RE = re.compile(r"\w[\w.-]{0,63}")
+NAME_EXPECTED = ("a name of up to 64 letters, digits, '_', '-' or '.' (starting with a letter "
+                 "or digit)")
+
+
+def check_name(value: Any, *, file: str, key: str, expected: str = NAME_EXPECTED) -> str:
+    r"""Return ``value`` if it is a path-safe name (the whole text: no trailing newline).
+
+    Examples:
+        >>> check_name("faster_matching", file="f", key="name")
+        'faster_matching'
+        >>> try:
+        ...     check_name("abc\n", file="f", key="name")
+        ... except InputError as err:
+        ...     print(err.got == "abc\n")
+        True
+    """
+    if not isinstance(value, str) or NAME_RE.fullmatch(value) is None:
+        raise InputError(file, key, expected, value)
+    return value
+
+
 def month_label(index: int) -> str:
     """Return ``YYYY-MM`` for a month index (year * 12 + month - 1)."""
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
@@ -398,7 +423,7 @@ def parse_month(value: Any, *, file: str, key: str, first: int | None = None,
         expected += f" from {month_label(first)} on"
     elif last is not None:
         expected += f" up to {month_label(last)}"
-    m = _MONTH_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+    m = _MONTH_RE.fullmatch(value) if isinstance(value, str) else None
     if m is None or not 1 <= int(m.group(2)) <= 12:
         raise InputError(file, key, expected, value)
     index = int(m.group(1)) * 12 + int(m.group(2)) - 1

@@ -367,8 +367,10 @@ class PbiContributions(Policy):
 
     kind = "pbi_contributions"
     lever = "social_insurance"
+    REQUIRES = {"bpjs_tk": "it pays PBI members' benefits"}
     ARGS = {
-        "members": Arg("float", None, minimum=0, help="target members (real persons)"),
+        "members": Arg("float", None, minimum=0, help="target members (real persons)",
+                       counts="persons"),
         "take_up": Arg("rate", None, optional=True, help="share of those offered who enrol"),
         "poor_share": Arg("rate", None, optional=True,
                           help="registry's poorest share of persons eligible"),
