@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shlex
 import sys
 import time
@@ -65,11 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _as_int(text: str, key: str) -> int:
-    cleaned = text.strip().replace("_", "").replace(",", "")
-    if not re.fullmatch(r"[-+]?[0-9]{1,30}", cleaned):  # bounds are checked by check_settings
-        raise InputError(CMD, key, "an integer", text)
-    return int(cleaned)
+def _as_int(text: str, key: str, lo: int, hi: int) -> int:
+    return inputs.parse_int(text, file=CMD, key=key, lo=lo, hi=hi)
 
 
 def _default_out(names: list[str]) -> Path:
@@ -81,10 +77,11 @@ def _default_out(names: list[str]) -> Path:
 
 def _run(args: argparse.Namespace, command_line: str) -> int:
     # 1. Check everything before creating anything.
-    households = _as_int(args.households, "--households")
-    replications = _as_int(args.replications, "--replications")
-    seed = _as_int(args.seed, "--seed")
-    workers = _default_workers() if args.workers is None else _as_int(args.workers, "--workers")
+    households = _as_int(args.households, "--households", ex.HOUSEHOLDS_MIN, ex.HOUSEHOLDS_MAX)
+    replications = _as_int(args.replications, "--replications", 1, ex.REPLICATIONS_MAX)
+    seed = _as_int(args.seed, "--seed", 0, ex.SEED_MAX)
+    workers = (_default_workers() if args.workers is None
+               else _as_int(args.workers, "--workers", 1, ex.WORKERS_MAX))
     ex.check_settings(households, replications, seed, workers, args.end)
     scenarios = [api.load_scenario(path) for path in args.scenarios]
     scenarios = ex.check_scenarios(scenarios, args.end, file=CMD)

@@ -16,8 +16,8 @@ import math
 import reprlib
 from typing import Any
 
-#: Longest ``got`` value shown, in characters (longer ones end in ``...``).
-GOT_WIDTH = 80
+#: Longest ``got`` value shown, in characters (longer ones are cut with ``...``).
+GOT_WIDTH = 160
 #: Longest file name or key shown, in characters.
 NAME_WIDTH = 200
 
@@ -36,6 +36,10 @@ class _ShortRepr(reprlib.Repr):
             digits = int(math.floor(math.log10(abs(x)))) + 1
             return f"{'a negative' if x < 0 else 'an'} integer of {digits:,} digits"
         return repr(x)
+
+    def repr_float(self, x: float, level: int) -> str:  # noqa: D102 (reprlib's hook)
+        # 1e15 rather than 1000000000000000.0, as it was most likely written.
+        return f"{x:.15g}" if abs(x) >= 1e15 and repr(x).endswith(".0") else repr(x)
 
     def repr_instance(self, x: Any, level: int) -> str:  # noqa: D102 (reprlib's hook)
         try:
@@ -71,7 +75,7 @@ def short_repr(value: Any, width: int = GOT_WIDTH) -> str:
         '1.5'
         >>> short_repr(10**5000)
         'an integer of 5,001 digits'
-        >>> len(short_repr(list(range(10**6)))) <= 80
+        >>> len(short_repr(list(range(10**6)))) <= 160
         True
     """
     try:

@@ -248,9 +248,11 @@ def run_record(params: ParameterSet, policies: list, total: int, sizes: list[int
             "policies": [p.to_dict() if hasattr(p, "to_dict") else dict(p) for p in policies]}
 
 
-def _is_own_folder(folder: Path, names: list[str]) -> bool:
-    """Whether ``folder`` is a fullscale folder to resume: a run.json and only fullscale files."""
-    return "run.json" in names and all(_OWN_FILES.fullmatch(n) for n in names)
+def _foreign_files(folder: Path, names: list[str]) -> list[str]:
+    """The files of ``folder`` fullscale did not write (all of them without a run.json)."""
+    if "run.json" not in names:
+        return names
+    return [n for n in names if not _OWN_FILES.fullmatch(n)]
 
 
 def _record_text(run: dict) -> str:
@@ -268,7 +270,7 @@ def check_folder(out_dir: str | Path, run: dict, *, file: str = CMD,
     Raises:
         InputError: naming ``file`` and ``key`` (or the folder's ``run.json``).
     """
-    out = inputs.check_out_dir(out_dir, file=file, key=key, may_use=_is_own_folder)
+    out = inputs.check_out_dir(out_dir, file=file, key=key, foreign=_foreign_files)
     path = out / "run.json"
     if path.exists():
         try:
@@ -316,8 +318,7 @@ def check_sizes(total: Any, block_households: Any, processes: Any, seed: Any, en
 
     national = national_households(params)
     for name, value, lo, hi, unit in (
-            ("households", total, ex.HOUSEHOLDS_MIN, national, "(Indonesia's households: one "
-             "sample household per real household at most)"),
+            ("households", total, ex.HOUSEHOLDS_MIN, national, _HOUSEHOLDS_NOTE),
             ("block-households" if prefix else "block_households", block_households,
              ex.HOUSEHOLDS_MIN, ex.HOUSEHOLDS_MAX, ""),
             ("processes", processes, 1, ex.WORKERS_MAX, ""),
@@ -523,11 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _option_int(text: str, key: str) -> int:
-    cleaned = str(text).strip().replace("_", "").replace(",", "")
-    if not re.fullmatch(r"[-+]?[0-9]{1,30}", cleaned):
-        raise InputError(CMD, key, "an integer", text)
-    return int(cleaned)
+_HOUSEHOLDS_NOTE = "(Indonesia's households: one sample household per real household at most)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -563,9 +560,11 @@ def _main(args: argparse.Namespace) -> int:
     from simulation import experiments as ex
 
     # 1. Check everything before creating anything.
-    block_households = _option_int(args.block_households, "--block-households")
-    processes = _option_int(args.processes, "--processes")
-    seed = _option_int(args.seed, "--seed")
+    block_households = inputs.parse_int(args.block_households, file=CMD, key="--block-households",
+                                        lo=ex.HOUSEHOLDS_MIN, hi=ex.HOUSEHOLDS_MAX)
+    processes = inputs.parse_int(args.processes, file=CMD, key="--processes", lo=1,
+                                 hi=ex.WORKERS_MAX)
+    seed = inputs.parse_int(args.seed, file=CMD, key="--seed", lo=0, hi=ex.SEED_MAX)
     ex.check_end(args.end)
     params, policies = baseline_parameters(), []
     if args.scenario is not None:
@@ -574,8 +573,10 @@ def _main(args: argparse.Namespace) -> int:
         sc = load_scenario(args.scenario)
         sc.check_run(args.end)
         params, policies = sc.params, sc.policy_specs()
-    total = (_option_int(args.households, "--households") if args.households is not None
-             else national_households(params))
+    total = (inputs.parse_int(args.households, file=CMD, key="--households",
+                              lo=ex.HOUSEHOLDS_MIN, hi=national_households(params),
+                              unit=_HOUSEHOLDS_NOTE)
+             if args.households is not None else national_households(params))
     sizes = check_sizes(total, block_households, processes, seed, args.end, params, file=CMD,
                         prefix="--")
     check_folder(args.out, run_record(params, policies, total, sizes, seed, args.end))

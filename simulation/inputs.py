@@ -448,14 +448,18 @@ class PopulationBounds:
     persons: float
     households: int
 
-    def limit(self, counts: str) -> tuple[float, str]:
-        """The ceiling for a size that counts ``persons`` or ``households``, and its reason."""
+    def limit(self, counts: str) -> tuple[float, str, str]:
+        """The ceiling for a size that counts ``persons`` or ``households``.
+
+        Returns:
+            The ceiling, its text (``at most 271,600,000 persons``) and its reason.
+        """
         if counts == "households":
-            return float(self.households), (
-                f"at most {self.households:,} households (the households at the run's start: "
-                "population.households.total_persons over the mean household size)")
-        return self.persons, (f"at most {self.persons:,.0f} persons (the population at the "
-                              "run's start, population.households.total_persons)")
+            return (float(self.households), f"at most {self.households:,} households",
+                    "the households at the run's start: population.households.total_persons "
+                    "over the mean household size")
+        return (self.persons, f"at most {self.persons:,.0f} persons",
+                "the population at the run's start, population.households.total_persons")
 
 
 def population_bounds(params: Any = None) -> PopulationBounds:
@@ -571,11 +575,12 @@ def check_writable(folder: Path, file: str, key: str, shown: str) -> None:
 
 
 def check_out_dir(out_dir: Any, *, file: str = "<command line>", key: str = "--out",
-                  may_use: Callable[[Path, list[str]], bool] | None = None) -> Path:
+                  foreign: Callable[[Path, list[str]], list[str]] | None = None) -> Path:
     """Check an output folder before anything runs; return it as a :class:`~pathlib.Path`.
 
-    The folder must not exist yet or be empty (or be one ``may_use(folder, names)`` accepts, as
-    fullscale accepts its own folder to resume), must not be a symbolic link, and its parent
+    The folder must not exist yet or be empty (or hold only files that ``foreign(folder,
+    names)`` does not return, as fullscale accepts its own folder to resume: it returns the
+    names it did not write), must not be a symbolic link, and its parent
     must be a folder (or makeable under one) where a folder can be created (this is tried). A
     ``<folder>.partial-<pid>`` of another live process means another run is saving there.
 
@@ -614,9 +619,10 @@ def check_out_dir(out_dir: Any, *, file: str = "<command line>", key: str = "--o
         except OSError as exc:
             raise InputError(file, key, f"a folder that can be read ({exc.strerror})",
                              shown) from None
-        if names and not (may_use is not None and may_use(full, names)):
-            raise InputError(file, key, f"{expected} (it holds {names[0]!r}"
-                             f"{f' and {len(names) - 1} more' if len(names) > 1 else ''})", shown)
+        alien = names if foreign is None else foreign(full, names)
+        if alien:
+            raise InputError(file, key, f"{expected} (it holds {alien[0]!r}"
+                             f"{f' and {len(alien) - 1} more' if len(alien) > 1 else ''})", shown)
     parent = _nearest_existing(full.parent, file, key, shown)
     check_writable(parent, file, key, shown)
     for folder, pid in partial_folders(full):

@@ -182,16 +182,23 @@ class Policy:
                 value = float(np.max(np.asarray(params.monthly(source, months),
                                                 dtype=np.float64)))
             factor, factor_name = self.count_factor(name, params, months)
-            size = float(value) * factor * scale
-            limit, reason = bounds.limit(arg.counts)
-            if size <= limit:
+            limit, at_most, reason = bounds.limit(arg.counts)
+            if float(value) * factor * scale <= limit:
                 continue
-            product = " x ".join([name, *([factor_name] if factor_name else []),
-                                  *(["scale"] if scale != 1.0 else [])])
-            where = f" ({name} from the parameter {source})" if source else ""
-            only_scale = scale != 1.0 and float(value) * factor <= limit
-            raise InputError(self._file, f"{self._key}.{'scale' if only_scale else name}",
-                             f"{product} {reason}{where}", size)
+            times = f" x {factor_name} ({_number(factor)})" if factor_name else ""
+            if scale != 1.0 and float(value) * factor <= limit:  # the scale is to blame
+                what = f"{name} ({_number(value)}{f', from {source}' if source else ''}){times}"
+                raise InputError(self._file, f"{self._key}.scale",
+                                 f"a scale that keeps {what} x scale {at_most} ({reason})",
+                                 scale)
+            scaled = f" x scale ({_number(scale)})" if scale != 1.0 else ""
+            if source is not None:  # a parameter default: name it, and the policy it sizes
+                raise InputError(self._file, source,
+                                 f"a value that keeps {name}{times}{scaled} of {self._key} "
+                                 f"({self.kind}) {at_most} ({reason})", value)
+            raise InputError(self._file, f"{self._key}.{name}",
+                             f"a value that keeps {name}{times}{scaled} {at_most} ({reason})",
+                             value)
 
     def count_factor(self, name: str, params: Any, months: np.ndarray) -> tuple[float, str]:
         """Persons (or households) per unit of the size ``name``, and the argument giving it.
@@ -315,6 +322,12 @@ class Policy:
         return f"{type(self).__name__}({args})"
 
 
+def _number(x: float) -> str:
+    """``1,064,994`` for whole numbers, ``2.5`` otherwise."""
+    x = float(x)
+    return f"{x:,.0f}" if x.is_integer() and abs(x) < 1e15 else f"{x:,.6g}"
+
+
 #: Months a policy window may name (wider than the run: a start before March 2021 means in force
 #: from the start).
 MONTH_FIRST, MONTH_LAST = month_index("2000-01"), month_index("2099-12")
@@ -333,9 +346,9 @@ def _check_arg(value: Any, arg: Arg, file: str, key: str) -> Any:
     checked = check_value(value, arg.type, minimum=arg.minimum, maximum=arg.maximum, file=file,
                           key=key)
     if arg.counts is not None:
-        limit, reason = inputs.population_bounds().limit(arg.counts)
+        limit, at_most, reason = inputs.population_bounds().limit(arg.counts)
         if checked > limit:
-            raise InputError(file, key, reason, value)
+            raise InputError(file, key, f"{at_most} ({reason})", value)
     return checked
 
 
