@@ -22,7 +22,11 @@ summed histogram (4,096 log-spaced bins from Rp 1,000 to Rp 10^10, within-bin eq
 is exact to about 0.001.
 
 Resumable: with ``out_dir``, each finished block is saved (``block_<i>.npz``) and an interrupted
-run started again with the same arguments skips the blocks already done.
+run started again with the same arguments skips the blocks already done. Every option, the
+scenario and the folder are checked before the first block starts (one line, exit status 2,
+nothing written); the folder must be new, empty or this same run's (its ``run.json``), never one
+holding other files. Ctrl-C, SIGTERM and SIGHUP stop the block processes (exit 130, 143, 129),
+keep the finished blocks, and leave nothing when there are none.
 
     python -m simulation.fullscale --processes 2 --out outputs/fullscale
 """

@@ -248,8 +248,7 @@ class Scenario:
         try:
             compile_paths(self.params, end)
         except InputError as exc:
-            raise InputError(file, f"parameters ({exc.key})", exc.expected,
-                             exc.got if exc.got is not InputError.MISSING else "") from None
+            raise InputError(file, f"parameters ({exc.key})", exc.expected, exc.got) from None
         from simulation.policies import make_policy
 
         policies = [p if isinstance(p, Policy) else make_policy(p, file=file, key=f"policies[{i}]")
