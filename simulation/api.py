@@ -131,14 +131,19 @@ def scenario(name: str, changes: Mapping[str, Any] | None = None,
     if base is None:
         base = Scenario(name=name, description="", path=None, changes={},
                         params=baseline_parameters())
+    if not isinstance(description, str):
+        raise InputError(source, "description", "a string saying what the scenario is",
+                         description)
     if counterfactual is not None:
         counterfactual = _check_counterfactual(counterfactual, source)
     if policies is not None:
         if isinstance(policies, Mapping | Policy):
             policies = [policies]
-        policies = _check_policies([p if isinstance(p, Policy) else dict(p)
-                                    for p in policies], source)
-    out = base.with_changes(changes or {}, name=name,
+        if not isinstance(policies, list | tuple):
+            raise InputError(source, "policies", "a list of policies (specs or Policy objects)",
+                             policies)
+        policies = _check_policies(list(policies), source)
+    out = base.with_changes({} if changes is None else changes, name=name,
                             description=description or base.description)
     return Scenario(name=out.name, description=out.description, path=None,
                     changes=out.changes, params=out.params,
@@ -153,11 +158,13 @@ def scenario(name: str, changes: Mapping[str, Any] | None = None,
 def run(scenarios: Scenario | Sequence[Scenario], households: int = DEFAULTS["households"],
         replications: int = DEFAULTS["replications"], seed: int = DEFAULTS["seed"],
         end: str = DEFAULTS["end"], workers: int = DEFAULTS["workers"],
-        progress: bool = False) -> Results:
+        progress: bool = False, out: Path | str | None = None) -> Results:
     """Run every scenario with the same replication seeds (common random numbers).
 
     Replication ``r`` of every scenario uses the same seed, so scenarios differ only where
-    their rules differ. Results do not depend on ``workers``.
+    their rules differ. Results do not depend on ``workers``. Everything is checked before the
+    run starts (settings, each scenario against the run, and ``out`` if given), so a mistake
+    costs no simulation; SIGTERM stops the run like Ctrl-C (``KeyboardInterrupt``).
 
     Args:
         scenarios: One scenario or a list (distinct names).
@@ -168,23 +175,26 @@ def run(scenarios: Scenario | Sequence[Scenario], households: int = DEFAULTS["ho
         workers: Processes. 1 (the default) runs here; more needs the calling script's code
             under ``if __name__ == "__main__":`` (see the module docstring).
         progress: Show a progress bar on stderr.
+        out: Also save the run folder here (:meth:`Results.save`); checked before the run.
 
     Returns:
         The :class:`Results`.
 
     Raises:
-        InputError: for settings out of range or duplicate scenario names.
+        InputError: for settings out of range, duplicate scenario names, a scenario the run
+            would fail on or ignore (a policy window outside it, a size above the population),
+            or an ``out`` folder that cannot be written.
     """
-    if isinstance(scenarios, Scenario):
-        scenarios = [scenarios]
-    for i, sc in enumerate(scenarios):
-        if not isinstance(sc, Scenario):
-            raise InputError("run", f"scenarios[{i}]", "a Scenario (load_scenario or scenario)",
-                             sc)
-    result = ex.run_experiment(list(scenarios), households=households,
-                               replications=replications, seed=seed, end=end, workers=workers,
-                               progress=progress)
-    return Results(result)
+    ex.check_settings(households, replications, seed, workers, end, file="run", prefix="")
+    scenarios = ex.check_scenarios(scenarios, end, file="run")
+    if out is not None:
+        out = ex.check_out_dir(out, file="run", key="out")
+    result = ex.run_experiment(scenarios, households=households, replications=replications,
+                               seed=seed, end=end, workers=workers, progress=bool(progress))
+    results = Results(result)
+    if out is not None:
+        results.save(out)
+    return results
 
 
 class Results:
@@ -362,11 +372,16 @@ class Results:
             The folder.
 
         Raises:
-            InputError: when ``out_dir`` exists and is not empty.
+            InputError: before writing anything, when ``out_dir`` exists and is not empty, is
+                under a file or a folder that cannot be written, or is a symbolic link. The
+                results stay in memory: save them elsewhere.
         """
+        out = ex.check_out_dir(out_dir, file="Results.save", key="out_dir")
         if command_line is None:
             command_line = shlex.join(["python", *sys.argv])
-        return ex.save(self.experiment, out_dir, command_line)
+        if not isinstance(command_line, str):
+            raise InputError("Results.save", "command_line", "a string", command_line)
+        return ex.save(self.experiment, out, command_line)
 
 
 

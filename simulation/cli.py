@@ -1,9 +1,10 @@
 """The ``povsim`` command line: a thin layer over :mod:`simulation.api`.
 
-``povsim run SCENARIO.yaml [...]`` checks every input first (scenario files, numbers, the output
-folder), then runs the scenarios, writes a run folder and prints a short summary. A bad input
-prints one line, ``povsim: error: FILE: KEY: expected ...``, and exits with status 2 without
-creating any folder; Ctrl-C exits with status 130 and leaves no partial folder.
+``povsim run SCENARIO.yaml [...]`` checks every input first (scenario files, numbers, each
+scenario against the run, the output folder, which it tries to write), then runs the scenarios,
+writes a run folder and prints a short summary. A bad input prints one line, ``povsim: error:
+FILE: KEY: expected ...``, and exits with status 2 without creating any folder. Ctrl-C, SIGTERM
+and SIGHUP stop the workers, leave no folder and exit with status 130, 143 and 129.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulation import api
+from simulation import api, inputs
 from simulation import experiments as ex
 from simulation.errors import InputError
 
@@ -24,16 +25,8 @@ CMD = "<command line>"
 # The API's defaults; only the number of workers differs (see _default_workers).
 DEFAULTS = {key: api.DEFAULTS[key] for key in ("households", "replications", "seed", "end")}
 
-
-class _UsageError(Exception):
-    """An error argparse found (unknown option, missing argument)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """ArgumentParser whose errors become one line instead of usage text plus message."""
-
-    def error(self, message: str):  # noqa: D102 (argparse's documented hook)
-        raise _UsageError(f"{message} (see '{self.prog} --help')")
+_UsageError = inputs.UsageError
+_Parser = inputs.OneLineParser
 
 
 def _default_workers() -> int:
@@ -55,11 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"sample households per replication, {ex.HOUSEHOLDS_MIN:,} to "
                           f"{ex.HOUSEHOLDS_MAX:,} (default {DEFAULTS['households']:,})")
     run.add_argument("--replications", default=str(DEFAULTS["replications"]), metavar="R",
-                     help=f"replications per scenario (default {DEFAULTS['replications']})")
+                     help=f"replications per scenario, 1 to {ex.REPLICATIONS_MAX:,} (default "
+                          f"{DEFAULTS['replications']})")
     run.add_argument("--seed", default=str(DEFAULTS["seed"]), metavar="S",
-                     help=f"root seed, >= 0 (default {DEFAULTS['seed']})")
+                     help=f"root seed, 0 to 2^63 - 1 (default {DEFAULTS['seed']})")
     run.add_argument("--workers", default=None, metavar="W",
-                     help="processes (default min(2, CPUs), here "
+                     help=f"processes, 1 to {ex.WORKERS_MAX} (default min(2, CPUs), here "
                           f"{_default_workers()})")
     run.add_argument("--end", default=DEFAULTS["end"], metavar="YYYY-MM",
                      help=f"last month, {ex.END_MIN} to {ex.END_MAX} (default "
@@ -70,11 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _as_int(text: str, key: str) -> int:
-    try:
-        return int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise InputError(CMD, key, "an integer", text) from None
+def _as_int(text: str, key: str, lo: int, hi: int) -> int:
+    return inputs.parse_int(text, file=CMD, key=key, lo=lo, hi=hi)
 
 
 def _default_out(names: list[str]) -> Path:
@@ -86,13 +77,14 @@ def _default_out(names: list[str]) -> Path:
 
 def _run(args: argparse.Namespace, command_line: str) -> int:
     # 1. Check everything before creating anything.
-    households = _as_int(args.households, "--households")
-    replications = _as_int(args.replications, "--replications")
-    seed = _as_int(args.seed, "--seed")
-    workers = _default_workers() if args.workers is None else _as_int(args.workers, "--workers")
+    households = _as_int(args.households, "--households", ex.HOUSEHOLDS_MIN, ex.HOUSEHOLDS_MAX)
+    replications = _as_int(args.replications, "--replications", 1, ex.REPLICATIONS_MAX)
+    seed = _as_int(args.seed, "--seed", 0, ex.SEED_MAX)
+    workers = (_default_workers() if args.workers is None
+               else _as_int(args.workers, "--workers", 1, ex.WORKERS_MAX))
     ex.check_settings(households, replications, seed, workers, args.end)
     scenarios = [api.load_scenario(path) for path in args.scenarios]
-    ex.check_unique_names(scenarios)
+    scenarios = ex.check_scenarios(scenarios, args.end, file=CMD)
     out = ex.check_out_dir(args.out if args.out is not None
                            else _default_out([s.name for s in scenarios]))
 
@@ -216,14 +208,16 @@ def _share(x: float | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``povsim`` command line; return the exit status.
 
-    Exit status: 0 on success, 2 for bad input (one line on stderr), 130 on Ctrl-C.
+    Exit status: 0 on success, 2 for bad input (one line on stderr), 130 on Ctrl-C, 143 on
+    SIGTERM, 129 on SIGHUP (the workers are stopped and no folder is left).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     command_line = shlex.join(["povsim", *argv])
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
-            return _run(args, command_line)
+            with inputs.stop_on_signals():
+                return _run(args, command_line)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except InputError as exc:
         print(f"povsim: error: {exc.one_line()}", file=sys.stderr)
@@ -233,9 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
-    except KeyboardInterrupt:
-        print("povsim: interrupted; no output folder was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP (inputs.StopRequested)
+        print(f"povsim: interrupted ({inputs.signal_name(exc)}); no output folder was written",
+              file=sys.stderr)
+        return inputs.exit_status(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

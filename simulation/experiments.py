@@ -34,7 +34,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -48,6 +47,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from simulation import inputs
 from simulation.environment import environment
 from simulation.errors import InputError
 from simulation.measures import INDICATOR_NAMES
@@ -59,6 +59,9 @@ from simulation.streams import replication_seeds
 START = "2021-03"  # step 0 of every run (the model's first recorded month)
 END_MIN, END_MAX = "2021-04", "2029-12"
 HOUSEHOLDS_MIN, HOUSEHOLDS_MAX = 100, 20_000_000
+REPLICATIONS_MAX = 10_000
+WORKERS_MAX = 256
+SEED_MAX = 2**63 - 1  # the seed column of timeseries.csv is int64
 SUMMARY_MONTHS = ("2024-03", "2024-12")  # BPS March survey and the end of the Inpres 4/2022 target
 ID_COLUMNS = ("scenario", "replication", "seed", "date")
 SPENDING_COLUMNS = ("scenario", "replication", "date", "label", "lever", "rupiah")
@@ -97,24 +100,24 @@ def check_settings(households: int, replications: int, seed: int, workers: int, 
 
     Args:
         households: Sample households per replication.
-        replications: Replications per scenario.
-        seed: Root seed (>= 0).
-        workers: Processes.
+        replications: Replications per scenario (1 to :data:`REPLICATIONS_MAX`).
+        seed: Root seed (0 to 2^63 - 1: the ``seed`` column is int64).
+        workers: Processes (1 to :data:`WORKERS_MAX`).
         end: Last month, ``YYYY-MM`` between :data:`END_MIN` and :data:`END_MAX`.
         file: What to name as the source of the values.
         prefix: Put before the option names in messages (``--`` for the command line).
     """
 
-    def _int(value: Any, key: str, lo: int, hi: int | None = None) -> None:
-        expected = f"an integer >= {lo:,}" if hi is None else f"an integer from {lo:,} to {hi:,}"
-        ok = isinstance(value, int | np.integer) and not isinstance(value, bool)
-        if not ok or value < lo or (hi is not None and value > hi):
+    def _int(value: Any, key: str, lo: int, hi: int) -> None:
+        expected = f"an integer from {lo:,} to {hi:,}"
+        ok = isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+        if not ok or value < lo or value > hi:
             raise InputError(file, prefix + key, expected, value)
 
     _int(households, "households", HOUSEHOLDS_MIN, HOUSEHOLDS_MAX)
-    _int(replications, "replications", 1)
-    _int(seed, "seed", 0)
-    _int(workers, "workers", 1)
+    _int(replications, "replications", 1, REPLICATIONS_MAX)
+    _int(seed, "seed", 0, SEED_MAX)
+    _int(workers, "workers", 1, WORKERS_MAX)
     check_end(end, file=file, key=prefix + "end")
 
 
@@ -130,12 +133,39 @@ def check_end(end: Any, *, file: str = "<command line>", key: str = "--end") -> 
 
 
 def check_out_dir(out_dir: Path | str, *, file: str = "<command line>", key: str = "--out") -> Path:
-    """Check that ``out_dir`` does not exist yet or is an empty folder; return it as a Path."""
-    out = Path(out_dir)
-    expected = "a folder that does not exist yet or is empty"
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(file, key, expected, str(out))
-    return out
+    """Check ``out_dir`` before the run (:func:`simulation.inputs.check_out_dir`); return it.
+
+    It must not exist yet or be an empty folder, not be a symbolic link, and lie under a folder
+    where folders can be made; no other live process may be saving there.
+    """
+    return inputs.check_out_dir(out_dir, file=file, key=key)
+
+
+def check_scenarios(scenarios: Sequence[Scenario], end: str, *,
+                    file: str = "run_experiment") -> list[Scenario]:
+    """Check scenarios before a run to ``end``; return them as a list.
+
+    Types, distinct names, and each one's :meth:`~simulation.scenarios.Scenario.check_run`
+    (dates and policies inside the run, sizes within the population, required policies present).
+
+    Raises:
+        InputError: naming the scenario file and key.
+    """
+    if isinstance(scenarios, Scenario):
+        scenarios = [scenarios]
+    if not isinstance(scenarios, list | tuple):
+        raise InputError(file, "scenarios", "a Scenario or a list of them (load_scenario or "
+                         "scenario)", scenarios)
+    if not scenarios:
+        raise InputError(file, "scenarios", "at least one scenario", scenarios)
+    for i, sc in enumerate(scenarios):
+        if not isinstance(sc, Scenario):
+            raise InputError(file, f"scenarios[{i}]", "a Scenario (load_scenario or scenario)",
+                             sc)
+    check_unique_names(scenarios)
+    for sc in scenarios:
+        sc.check_run(end)
+    return list(scenarios)
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,28 +216,6 @@ class ExperimentResult:
         return self.households * self.months * len(self.scenarios) * self.replications
 
 
-def _ignore_sigint() -> None:
-    # Worker processes leave Ctrl-C to the parent, which cancels the run and stops them; else
-    # every idle worker would print its own KeyboardInterrupt traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_workers(executor: ProcessPoolExecutor) -> None:
-    """Cancel pending jobs and stop the pool's worker processes now (on error or Ctrl-C)."""
-    if hasattr(executor, "terminate_workers"):  # Python >= 3.14
-        executor.terminate_workers()
-        return
-    # Before 3.14 there is no public way; take the processes before shutdown() forgets them.
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(timeout=5)
-
-
 def run_experiment(scenarios: Sequence[Scenario], households: int, replications: int,
                    seed: int, end: str = "2024-12", workers: int = 1,
                    progress: bool = False) -> ExperimentResult:
@@ -224,6 +232,11 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
     same everywhere. Its cost, importing the package once per worker (about a second), is small
     next to a replication.
 
+    Every input is checked first, here in the parent process (:func:`check_settings`,
+    :func:`check_scenarios`). SIGTERM and SIGHUP stop the run as Ctrl-C does
+    (:func:`simulation.inputs.stop_on_signals`): the workers are ended and
+    :class:`simulation.inputs.StopRequested` (a ``KeyboardInterrupt``) is raised.
+
     Args:
         scenarios: Scenarios to run (distinct names).
         households: Sample households per replication.
@@ -234,14 +247,18 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
         progress: Show a tqdm bar over months simulated (on stderr).
 
     Raises:
-        InputError: for settings out of range or duplicate scenario names.
+        InputError: for settings out of range, duplicate scenario names, or a scenario its
+            run would fail on or ignore.
     """
     check_settings(households, replications, seed, workers, end, file="run_experiment",
                    prefix="")
-    scenarios = list(scenarios)
-    if not scenarios:
-        raise InputError("run_experiment", "scenarios", "at least one scenario", scenarios)
-    check_unique_names(scenarios)
+    scenarios = check_scenarios(scenarios, end)
+    with inputs.stop_on_signals():
+        return _run_jobs(scenarios, households, replications, seed, end, workers, progress)
+
+
+def _run_jobs(scenarios: list[Scenario], households: int, replications: int, seed: int,
+              end: str, workers: int, progress: bool) -> ExperimentResult:
     seeds = replication_seeds(seed, replications)
     jobs = [(s, r) for s in range(len(scenarios)) for r in range(replications)]
     steps = n_months(end) - 1  # months stepped after March 2021
@@ -261,7 +278,7 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
         else:
             executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_sigint)
+                initializer=inputs.worker_init, initargs=(os.getpid(),))
             try:
                 pending: dict[Future, tuple[int, int]] = {
                     executor.submit(run_model, scenarios[s].params, households, seeds[r], end,
@@ -275,7 +292,7 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
                         outputs[s_r] = future.result()
                         bar.update(burn_in_months(scenarios[s_r[0]].params) + steps)
             except BaseException:
-                _stop_workers(executor)
+                inputs.stop_pool(executor)
                 raise
             executor.shutdown(wait=True)
     seconds_wall = time.perf_counter() - t0
@@ -600,18 +617,27 @@ def save(result: ExperimentResult, out_dir: Path | str, command_line: str) -> Pa
 
     The files are written into a sibling ``<out_dir>.partial-<pid>`` folder that is renamed to
     ``out_dir`` at the end, so ``out_dir`` either holds a complete run or does not exist. On any
-    error (or Ctrl-C) the partial folder is removed, with any parent folders made for it.
+    error (or Ctrl-C, SIGTERM, SIGHUP) the partial folder is removed, with any parent folders
+    made for it. Partial folders a killed process left (``<out_dir>.partial-<pid>`` of a pid
+    that no longer runs) are removed first.
 
     Raises:
-        InputError: when ``out_dir`` exists and is not an empty folder.
+        InputError: before writing anything, when ``out_dir`` cannot be used
+            (:func:`check_out_dir`).
     """
-    out = check_out_dir(out_dir)
+    given = check_out_dir(out_dir)
+    out = Path(os.path.abspath(given))
+    with inputs.stop_on_signals():
+        _save_into(result, out, command_line)
+    return given
+
+
+def _save_into(result: ExperimentResult, out: Path, command_line: str) -> None:
     made = _missing_ancestors(out.parent)
-    partial = out.with_name(f"{out.name}.partial-{os.getpid()}")
+    partial = out.with_name(f"{out.name}{inputs.PARTIAL}{os.getpid()}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        if partial.exists():  # left by an earlier crash of a process with the same pid
-            shutil.rmtree(partial)
+        inputs.remove_stale_partials(out)  # also one of this pid left by an earlier crash
         partial.mkdir()
         result.timeseries.to_csv(partial / "timeseries.csv", index=False)
         result.spending.to_csv(partial / "spending.csv", index=False, columns=list(
@@ -623,12 +649,12 @@ def save(result: ExperimentResult, out_dir: Path | str, command_line: str) -> Pa
             out.rmdir()  # empty: replace it (renaming onto a folder fails on Windows)
         os.replace(partial, out)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        for folder in made:  # deepest first; only if still empty
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        with inputs.signals_deferred():  # a second signal must not cut the cleanup short
+            shutil.rmtree(partial, ignore_errors=True)
+            for folder in made:  # deepest first; only if still empty
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
         raise
-    return out
 
 
 def _missing_ancestors(folder: Path) -> list[Path]:

@@ -22,7 +22,11 @@ summed histogram (4,096 log-spaced bins from Rp 1,000 to Rp 10^10, within-bin eq
 is exact to about 0.001.
 
 Resumable: with ``out_dir``, each finished block is saved (``block_<i>.npz``) and an interrupted
-run started again with the same arguments skips the blocks already done.
+run started again with the same arguments skips the blocks already done. Every option, the
+scenario and the folder are checked before the first block starts (one line, exit status 2,
+nothing written); the folder must be new, empty or this same run's (its ``run.json``), never one
+holding other files. Ctrl-C, SIGTERM and SIGHUP stop the block processes (exit 130, 143, 129),
+keep the finished blocks, and leave nothing when there are none.
 
     python -m simulation.fullscale --processes 2 --out outputs/fullscale
 """
@@ -30,19 +34,23 @@ run started again with the same arguments skips the blocks already done.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
+import re
 import resource
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, inputs
+from simulation.errors import InputError
 from simulation.measures import INDICATOR_NAMES, gini
 from simulation.parameter_set import ParameterSet, baseline_parameters
 
@@ -65,12 +73,10 @@ def national_households(params: ParameterSet | None = None) -> int:
 
     271.6 million persons (``population.households.total_persons``, from rows 39-40) over
     the mean of ``population.households.size_distribution`` (3.91, an assumption: the national
-    household count was not in the collected data) = about 69.5 million.
+    household count was not in the collected data) = about 69.5 million. The same count bounds
+    the size of household programmes (:func:`simulation.inputs.population_bounds`).
     """
-    p = params if params is not None else baseline_parameters()
-    shares = np.asarray(p.value("population.households.size_distribution"), dtype=np.float64)
-    mean_size = float((shares / shares.sum() * np.arange(1, len(shares) + 1)).sum())
-    return int(round(p.value("population.households.total_persons") / mean_size))
+    return inputs.population_bounds(params).households
 
 
 def block_sizes(total: int, block_households: int) -> list[int]:
@@ -230,16 +236,122 @@ def _load_block(path: Path) -> dict:
         return {k: f[k] for k in f.files}
 
 
-def _claim_folder(out: Path, run: dict) -> None:
-    """Record what run the folder's blocks belong to; refuse a folder of another run."""
+#: Files fullscale writes into its folder; a folder holding anything else is not its own.
+_OWN_FILES = re.compile(r"run\.json|summary\.json|timeseries\.csv|block_\d+_of_\d+_\d+_\d+\.npz"
+                        r"|block_\d+_of_\d+_\d+_\d+\.tmp\.npz|(summary\.json|timeseries\.csv)\.tmp")
+#: Most blocks in one run (each is a process start and a saved file).
+MAX_BLOCKS = 1_000
+CMD = "<command line>"
+
+
+def run_record(params: ParameterSet, policies: list, total: int, sizes: list[int], seed: int,
+               end: str) -> dict:
+    """What ``run.json`` records: the run its saved blocks belong to."""
+    return {"parameters_digest": params.digest(), "end": end, "seed": seed,
+            "households": total, "blocks": sizes,
+            "policies": [p.to_dict() if hasattr(p, "to_dict") else dict(p) for p in policies]}
+
+
+def _foreign_files(folder: Path, names: list[str]) -> list[str]:
+    """The files of ``folder`` fullscale did not write (all of them without a run.json)."""
+    if "run.json" not in names:
+        return names
+    return [n for n in names if not _OWN_FILES.fullmatch(n)]
+
+
+def _record_text(run: dict) -> str:
+    return json.dumps(run, indent=1, sort_keys=True, default=str)
+
+
+def check_folder(out_dir: str | Path, run: dict, *, file: str = CMD,
+                 key: str = "--out") -> Path:
+    """Check the output folder before anything runs; return it.
+
+    New, empty, or a fullscale folder of this same run (its ``run.json`` equal to ``run``)
+    holding only fullscale's files; never a folder holding other files (another tool's
+    ``summary.json``, notes), which fullscale would overwrite or mix with its own.
+
+    Raises:
+        InputError: naming ``file`` and ``key`` (or the folder's ``run.json``).
+    """
+    out = inputs.check_out_dir(out_dir, file=file, key=key, foreign=_foreign_files)
     path = out / "run.json"
-    text = json.dumps(run, indent=1, sort_keys=True, default=str)
     if path.exists():
-        if json.loads(path.read_text(encoding="utf-8")) != json.loads(text):
-            raise ValueError(f"{path}: the blocks in {out} belong to another run (other "
-                             "parameters, programmes, seed, end or sizes); use another --out")
-        return
-    path.write_text(text, encoding="utf-8")
+        try:
+            found = json.loads(inputs.read_text(path))
+        except (InputError, ValueError):
+            found = None
+        if found != json.loads(_record_text(run)):
+            raise InputError(str(path), key, "a folder of this same run to resume (its blocks "
+                             "belong to another run: other parameters, programmes, seed, end or "
+                             "sizes); use another --out")
+    return out
+
+
+def _claim_folder(out: Path, run: dict) -> bool:
+    """Record what run the folder's blocks belong to; return whether run.json was written now.
+
+    Raises:
+        InputError: for a folder of another run.
+    """
+    path = out / "run.json"
+    if path.exists():
+        check_folder(out, run, file="run_full_scale", key="out_dir")
+        return False
+    tmp = out / "run.json.tmp"
+    tmp.write_text(_record_text(run), encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def check_sizes(total: Any, block_households: Any, processes: Any, seed: Any, end: Any,
+                params: ParameterSet, *, file: str = "run_full_scale",
+                prefix: str = "") -> list[int]:
+    """Check the run's sizes before anything runs; return the block sizes.
+
+    ``total`` from :data:`~simulation.experiments.HOUSEHOLDS_MIN` to the national household
+    count (one sample household per real household at most), blocks from ``HOUSEHOLDS_MIN`` to
+    :data:`~simulation.experiments.HOUSEHOLDS_MAX` households and at most :data:`MAX_BLOCKS` of
+    them, ``processes`` from 1 to :data:`~simulation.experiments.WORKERS_MAX`, the seed from 0
+    to 2^63 - 1 and ``end`` a month of the model's calendar.
+
+    Raises:
+        InputError: naming ``file`` and the option (``prefix`` + name).
+    """
+    from simulation import experiments as ex
+
+    national = national_households(params)
+    for name, value, lo, hi, unit in (
+            ("households", total, ex.HOUSEHOLDS_MIN, national, _HOUSEHOLDS_NOTE),
+            ("block-households" if prefix else "block_households", block_households,
+             ex.HOUSEHOLDS_MIN, ex.HOUSEHOLDS_MAX, ""),
+            ("processes", processes, 1, ex.WORKERS_MAX, ""),
+            ("seed", seed, 0, ex.SEED_MAX, "")):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise InputError(file, prefix + name, f"an integer from {lo:,} to {hi:,}", value)
+        inputs.parse_int(int(value), file=file, key=prefix + name, lo=lo, hi=hi, unit=unit)
+    ex.check_end(end, file=file, key=prefix + "end")
+    sizes = block_sizes(int(total), int(block_households))
+    key = prefix + ("block-households" if prefix else "block_households")
+    if len(sizes) > MAX_BLOCKS:
+        raise InputError(file, key, f"at most {MAX_BLOCKS:,} blocks ({int(total):,} households "
+                         f"in blocks of {int(block_households):,} make {len(sizes):,})",
+                         block_households)
+    if min(sizes) < ex.HOUSEHOLDS_MIN:
+        raise InputError(file, key, f"blocks of at least {ex.HOUSEHOLDS_MIN:,} households "
+                         f"({int(total):,} households in blocks of at most "
+                         f"{int(block_households):,} make {len(sizes)} of {min(sizes):,})",
+                         block_households)
+    return sizes
+
+
+def _missing_ancestors(folder: Path) -> list[Path]:
+    """``folder`` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 def run_full_scale(params: ParameterSet | None = None, policies: list | None = None,
@@ -247,6 +359,11 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
                    processes: int = 2, seed: int = 20210301, end: str = "2024-12",
                    out_dir: str | Path | None = None, log=print) -> dict:
     """Run the nation in blocks; return national indicators, block figures and timings.
+
+    Every input is checked before any block starts (:func:`check_sizes`, :func:`check_folder`).
+    On an error, Ctrl-C or SIGTERM the block processes are stopped; a folder this call made
+    (and its ``run.json``) is removed again unless it holds a saved block, which a later call
+    with the same arguments resumes from.
 
     Args:
         params: Parameters (default: the baseline).
@@ -259,35 +376,54 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
         end: Last month, ``YYYY-MM``.
         out_dir: Where finished blocks are saved (and found again when resuming).
         log: Called with one line per finished block.
+
+    Raises:
+        InputError: for sizes out of range or a folder that cannot be used.
     """
     params = params if params is not None else baseline_parameters()
     policies = list(policies or [])
     total = int(households) if households is not None else national_households(params)
-    sizes = block_sizes(total, block_households)
+    sizes = check_sizes(total, block_households, processes, seed, end, params)
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
-    out = Path(out_dir) if out_dir is not None else None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        _claim_folder(out, {"parameters_digest": params.digest(), "end": end, "seed": seed,
-                            "households": total, "blocks": sizes,
-                            "policies": [p.to_dict() if hasattr(p, "to_dict") else dict(p)
-                                         for p in policies]})
+    run = run_record(params, policies, total, sizes, seed, end)
+    out = None
+    if out_dir is not None:
+        out = Path(os.path.abspath(check_folder(out_dir, run, file="run_full_scale",
+                                                key="out_dir")))
+    with inputs.stop_on_signals():
+        return _run_blocks(params, policies, total, sizes, seeds, processes, seed, end, out,
+                           run, log)
+
+
+def _run_blocks(params: ParameterSet, policies: list, total: int, sizes: list[int],
+                seeds: list, processes: int, seed: int, end: str, out: Path | None, run: dict,
+                log) -> dict:
+    made = _missing_ancestors(out) if out is not None else []
+    wrote_record = False
+    saved_now: list[Path] = []
     blocks: dict[int, dict] = {}
     todo = []
-    for i, n in enumerate(sizes):
-        path = out / f"block_{i:03d}_of_{len(sizes):03d}_{n}_{seed}.npz" if out else None
-        if path is not None and path.exists():
-            blocks[i] = _load_block(path)
-            log(f"block {i + 1}/{len(sizes)}: {n:,} households, found in {path}")
-        else:
-            todo.append((i, n, path))
+    pool = None
     t0 = time.perf_counter()
-    if todo:
-        ctx = get_context("spawn")
-        # A fresh process per block: memory a finished block leaves fragmented in the
-        # allocator is not carried into the next one (it was 3.7 GB per process at 11.6 M).
-        with ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
-                                 mp_context=ctx, max_tasks_per_child=1) as pool:
+    try:
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            wrote_record = _claim_folder(out, run)
+        for i, n in enumerate(sizes):
+            path = out / f"block_{i:03d}_of_{len(sizes):03d}_{n}_{seed}.npz" if out else None
+            if path is not None and path.exists():
+                blocks[i] = _load_block(path)
+                log(f"block {i + 1}/{len(sizes)}: {n:,} households, found in {path}")
+            else:
+                todo.append((i, n, path))
+        t0 = time.perf_counter()
+        if todo:
+            # A fresh process per block: memory a finished block leaves fragmented in the
+            # allocator is not carried into the next one (it was 3.7 GB per process at 11.6 M).
+            pool = ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
+                                       mp_context=get_context("spawn"), max_tasks_per_child=1,
+                                       initializer=inputs.worker_init,
+                                       initargs=(os.getpid(),))
             futures = {pool.submit(run_block, params, n, seeds[i], n / total, end, policies):
                        (i, n, path) for i, n, path in todo}
             for fut in as_completed(futures):
@@ -295,11 +431,20 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
                 block = fut.result()
                 if path is not None:
                     _save_block(path, block)
+                    saved_now.append(path)
                 blocks[i] = block
                 log(f"block {i + 1}/{len(sizes)}: {n:,} households, build "
                     f"{float(block['seconds_build']):.0f} s, run "
                     f"{float(block['seconds_run']):.0f} s, peak RSS "
                     f"{float(block['peak_rss_mb']):,.0f} MB")
+            pool.shutdown(wait=True)
+    except BaseException:
+        with inputs.signals_deferred():  # a second signal must not cut the cleanup short
+            if pool is not None:
+                inputs.stop_pool(pool)
+            if out is not None:
+                _clean_folder(out, wrote_record, made)
+        raise
     wall = time.perf_counter() - t0
     ordered = [blocks[i] for i in range(len(sizes))]
     return {
@@ -318,54 +463,143 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    """``python -m simulation.fullscale``: run the nation in blocks, print and save figures."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def saved_blocks(out: Path) -> list[Path]:
+    """The finished blocks saved in ``out``."""
+    try:
+        return sorted(p for p in out.iterdir()
+                      if p.name.startswith("block_") and not p.name.endswith(".tmp.npz"))
+    except OSError:
+        return []
+
+
+def _clean_folder(out: Path, wrote_record: bool, made: list[Path]) -> None:
+    """Clean up after a failed or stopped run.
+
+    Temporary files go; so does what this run made (the run.json it wrote, the folders it
+    created) unless a finished block is saved, which the same command resumes from.
+    """
+    for tmp in list(out.glob("*.tmp")) + list(out.glob("*.tmp.npz")):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    if saved_blocks(out):
+        return  # kept: the same command resumes from them
+    if wrote_record:
+        with contextlib.suppress(OSError):
+            (out / "run.json").unlink()
+    for folder in made:  # deepest first; only if empty
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m simulation.fullscale`` parser (values are checked later, as InputErrors)."""
+    from simulation import experiments as ex
+
+    ap = inputs.OneLineParser(
+        prog="python -m simulation.fullscale", description=__doc__.split("\n\n")[0],
+        epilog="A bad option prints one line and exits with status 2, writing nothing. Ctrl-C, "
+               "SIGTERM and SIGHUP stop the block processes and exit with status 130, 143 and "
+               "129; saved blocks are kept (the same command resumes), else nothing is left.")
     ap.add_argument("--scenario", default=None,
                     help="scenario file whose parameters and programmes to run (default: the "
                          "baseline parameters without programmes)")
-    ap.add_argument("--households", type=int, default=None,
-                    help="households in all (default: the national count, about 69.5 M)")
-    ap.add_argument("--block-households", type=int, default=12_000_000)
-    ap.add_argument("--processes", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=20210301)
-    ap.add_argument("--end", default="2024-12")
-    ap.add_argument("--out", default="outputs/fullscale", help="folder for blocks and results")
-    args = ap.parse_args(argv)
-    for name in ("households", "block_households", "processes"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            ap.error(f"--{name.replace('_', '-')} must be at least 1, not {value}")
-    from simulation.errors import InputError
-    from simulation.experiments import check_end
+    ap.add_argument("--households", default=None, metavar="N",
+                    help=f"households in all, {ex.HOUSEHOLDS_MIN:,} to the national count "
+                         "(the default, about 69.5 M)")
+    ap.add_argument("--block-households", default="12000000", metavar="N",
+                    help=f"most households in one block, {ex.HOUSEHOLDS_MIN:,} to "
+                         f"{ex.HOUSEHOLDS_MAX:,}, at most {MAX_BLOCKS:,} blocks "
+                         "(default 12,000,000; about 0.6 kB each at peak)")
+    ap.add_argument("--processes", default="2", metavar="P",
+                    help=f"blocks run at the same time, 1 to {ex.WORKERS_MAX} (default 2)")
+    ap.add_argument("--seed", default="20210301", metavar="S",
+                    help="root seed, 0 to 2^63 - 1 (default 20210301)")
+    ap.add_argument("--end", default="2024-12", metavar="YYYY-MM",
+                    help=f"last month, {ex.END_MIN} to {ex.END_MAX} (default 2024-12)")
+    ap.add_argument("--out", default="outputs/fullscale", metavar="DIR",
+                    help="folder for blocks and results: new, empty, or this same run's folder "
+                         "to resume (default outputs/fullscale)")
+    return ap
 
-    params, policies = baseline_parameters(), []
+
+_HOUSEHOLDS_NOTE = "(Indonesia's households: one sample household per real household at most)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m simulation.fullscale``: run the nation in blocks, print and save figures.
+
+    Exit status: 0 on success, 2 for bad input (one line on stderr, nothing written), 130 on
+    Ctrl-C, 143 on SIGTERM, 129 on SIGHUP.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out: Path | None = None
     try:
-        check_end(args.end)
-        if args.scenario:
-            from simulation.scenarios import load_scenario
-
-            sc = load_scenario(args.scenario)
-            params, policies = sc.params, sc.policy_specs()
+        args = build_parser().parse_args(argv)
+        with inputs.stop_on_signals():
+            out = Path(args.out)
+            return _main(args)
     except InputError as exc:
-        ap.exit(2, f"fullscale: error: {exc.one_line()}\n")
+        print(f"fullscale: error: {exc.one_line()}", file=sys.stderr)
+        return 2
+    except inputs.UsageError as exc:
+        print(f"fullscale: error: {CMD}: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP (inputs.StopRequested)
+        kept = saved_blocks(out) if out is not None else []
+        note = (f"{len(kept)} finished block(s) kept in {out}; run the same command to resume"
+                if kept else "nothing was left")
+        print(f"fullscale: interrupted ({inputs.signal_name(exc)}); {note}", file=sys.stderr)
+        return inputs.exit_status(exc)
+
+
+def _main(args: argparse.Namespace) -> int:
+    from simulation import experiments as ex
+
+    # 1. Check everything before creating anything.
+    block_households = inputs.parse_int(args.block_households, file=CMD, key="--block-households",
+                                        lo=ex.HOUSEHOLDS_MIN, hi=ex.HOUSEHOLDS_MAX)
+    processes = inputs.parse_int(args.processes, file=CMD, key="--processes", lo=1,
+                                 hi=ex.WORKERS_MAX)
+    seed = inputs.parse_int(args.seed, file=CMD, key="--seed", lo=0, hi=ex.SEED_MAX)
+    ex.check_end(args.end)
+    params, policies = baseline_parameters(), []
+    if args.scenario is not None:
+        from simulation.scenarios import load_scenario
+
+        sc = load_scenario(args.scenario)
+        sc.check_run(args.end)
+        params, policies = sc.params, sc.policy_specs()
+    total = (inputs.parse_int(args.households, file=CMD, key="--households",
+                              lo=ex.HOUSEHOLDS_MIN, hi=national_households(params),
+                              unit=_HOUSEHOLDS_NOTE)
+             if args.households is not None else national_households(params))
+    sizes = check_sizes(total, block_households, processes, seed, args.end, params, file=CMD,
+                        prefix="--")
+    check_folder(args.out, run_record(params, policies, total, sizes, seed, args.end))
+
+    # 2. Run (saving blocks), then write the results.
     monitor = _MemoryMonitor()
     monitor.start()
     t0 = time.perf_counter()
     try:
-        res = run_full_scale(params, policies, args.households, args.block_households,
-                             args.processes, args.seed, args.end, args.out,
-                             log=lambda s: print(s, flush=True))
-    except ValueError as exc:  # a folder of another run
+        res = run_full_scale(params, policies, total, block_households, processes, seed,
+                             args.end, args.out, log=lambda s: print(s, flush=True))
+    finally:
         monitor.stop()
-        ap.exit(2, f"fullscale: error: {exc}\n")
-    monitor.stop()
     ind = res["indicators"]
     dates = ind["date"]
     months = len(dates) - 1
     summary = {
         "households": res["households"], "months": months, "blocks": res["blocks"],
-        "processes": args.processes,
+        "processes": processes,
         # This invocation: blocks found in --out (a resumed run) are not timed again.
         "wall_seconds": time.perf_counter() - t0,
         "households_run_now": res["households_run_now"],
@@ -383,13 +617,14 @@ def main(argv: list[str] | None = None) -> None:
                               for i, d in enumerate(dates) if d[5:] in ("02", "08")},
     }
     out = Path(args.out)
-    (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
-    with open(out / "timeseries.csv", "w", encoding="utf-8") as f:
-        names = list(INDICATOR_NAMES)
-        f.write("date," + ",".join(names) + "\n")
-        for i, d in enumerate(dates):
-            f.write(d + "," + ",".join(f"{float(ind[n][i]):.10g}" for n in names) + "\n")
+    _write_atomic(out / "summary.json", json.dumps(summary, indent=1))
+    names = list(INDICATOR_NAMES)
+    lines = ["date," + ",".join(names)]
+    for i, d in enumerate(dates):
+        lines.append(d + "," + ",".join(f"{float(ind[n][i]):.10g}" for n in names))
+    _write_atomic(out / "timeseries.csv", "\n".join(lines) + "\n")
     print(json.dumps(summary))
+    return 0
 
 
 class _MemoryMonitor:
@@ -427,4 +662,4 @@ class _MemoryMonitor:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

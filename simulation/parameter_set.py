@@ -52,10 +52,10 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-import yaml
 
-from simulation import detmath
+from simulation import detmath, inputs
 from simulation.errors import InputError
+from simulation.inputs import MONEY_MAX, MONEY_MAX_TEXT
 
 PARAMETER_ROOT = Path(__file__).resolve().parent / "parameters"
 
@@ -67,6 +67,7 @@ _META_KEYS = {
     "length", "labels", "derivation", "fixed",
 }
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_INDEX_MIN, _INDEX_MAX = 1900 * 12, 2200 * 12  # month indices from 1900-01 to 2199-12
 
 
 # --------------------------------------------------------------------------------------------
@@ -83,8 +84,11 @@ def month_index(value: Any, *, file: str = "<input>", key: str = "date") -> int:
     """
     if isinstance(value, bool):
         raise InputError(file, key, "a month as YYYY-MM", value)
-    if isinstance(value, int):
-        return value
+    if isinstance(value, int | np.integer):
+        # A month index (year * 12 + month - 1); a bare year or a small number is not one.
+        if not _INDEX_MIN <= value < _INDEX_MAX:
+            raise InputError(file, key, "a month as YYYY-MM", value)
+        return int(value)
     if isinstance(value, _dt.date):
         return value.year * 12 + value.month - 1
     if isinstance(value, str):
@@ -209,7 +213,7 @@ def _expected_text(ptype: str, lo: float | None, hi: float | None, length: int |
         "bool": "true or false",
         "str": "a string",
         "rate": "a fraction between 0 and 1",
-        "money": "an amount in rupiah (a number >= 0)",
+        "money": f"an amount in rupiah from 0 to {MONEY_MAX_TEXT}",
         "float_list": "a list of numbers",
     }[ptype]
     if ptype == "float_list" and length:
@@ -245,12 +249,16 @@ def check_value(
         hi = 1.0 if hi is None else min(hi, 1.0)
     if ptype == "money":
         lo = 0.0 if lo is None else lo
+        hi = MONEY_MAX if hi is None else hi
     expected = _expected_text(ptype, lo, hi, length)
 
     def _num(v: Any) -> float:
-        if isinstance(v, bool) or not isinstance(v, int | float):
+        if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number):
             raise InputError(file, key, expected, value)
-        v = float(v)
+        try:  # float32 0.1 is meant as 0.1, not 0.10000000149
+            v = float(str(v)) if isinstance(v, np.floating) else float(v)
+        except (OverflowError, ValueError):  # an integer beyond 1e308
+            raise InputError(file, key, expected, value) from None
         if not math.isfinite(v):
             raise InputError(file, key, expected, value)
         if (lo is not None and v < lo) or (hi is not None and v > hi):
@@ -258,6 +266,8 @@ def check_value(
         return v
 
     if ptype == "bool":
+        if isinstance(value, np.bool_):
+            value = bool(value)
         if not isinstance(value, bool):
             raise InputError(file, key, expected, value)
         return value
@@ -266,7 +276,9 @@ def check_value(
             raise InputError(file, key, expected, value)
         return value
     if ptype == "int":
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            value = int(value)
+        if isinstance(value, np.integer):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise InputError(file, key, expected, value)
@@ -282,24 +294,20 @@ def check_value(
 # --------------------------------------------------------------------------------------------
 # Parsing YAML
 # --------------------------------------------------------------------------------------------
-def read_yaml(path: Path | str) -> Any:
-    """Read a YAML file with the safe loader; raise :class:`InputError` if it cannot be read."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(str(path), "<file>", "an existing file")
-    if path.is_dir():
-        raise InputError(str(path), "<file>", "a YAML file, not a folder")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "<file>", "a readable UTF-8 text file", str(exc)) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "<file>"
-        problem = getattr(exc, "problem", None) or "unparseable YAML"
-        raise InputError(str(path), where, "well-formed YAML", problem) from None
+def read_yaml(path: Path | str, prefix: str = "") -> Any:
+    """Read a YAML file strictly (see :func:`simulation.inputs.read_yaml`).
+
+    Regular files of at most 1 MB; no duplicate keys, timestamps, aliases beyond a small budget
+    or deep nesting.
+
+    Args:
+        path: The file.
+        prefix: Put before key paths in errors (the file's dotted parameter path).
+
+    Raises:
+        InputError: naming the file and the key path of the first problem.
+    """
+    return inputs.read_yaml(path, prefix=prefix)
 
 
 def _parse_values(raw: Any, ptype: str, meta: dict, file: str, path: str) -> tuple:
@@ -541,7 +549,7 @@ def load_parameters(root: Path | str | None = None) -> ParameterSet:
     for f in files:
         rel = f.relative_to(root).with_suffix("")
         prefix = ".".join(rel.parts)
-        data = read_yaml(f)
+        data = read_yaml(f, prefix)
         if not isinstance(data, Mapping):
             raise InputError(str(f), "<file>", "a mapping of parameter names to parameters", data)
         for key, node in data.items():

@@ -78,7 +78,11 @@ def top_k_weighted(u: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     if w_pos.min() == w_pos.max():  # equal chances: the largest uniforms
         keys = -np.asarray(u, dtype=np.float64)
     else:
-        keys = -detmath.log(np.maximum(u, 1e-12)) / np.where(positive, weights, 1.0)
+        with np.errstate(over="ignore"):
+            keys = -detmath.log(np.maximum(u, 1e-12)) / np.where(positive, weights, 1.0)
+        # A tiny positive weight overflows its key to inf: keep it finite (it then ties with
+        # the largest keys) so that it still comes before every zero weight.
+        np.minimum(keys, np.finfo(np.float64).max, out=keys)
     if n_positive < len(weights):
         keys[~positive] = np.inf
     return smallest_k(keys, k)

@@ -17,27 +17,41 @@ through :meth:`simulation.parameter_set.ParameterSet.with_changes`, which return
         share: 0.1
     counterfactual: baseline  # optional: what persons lifted are measured against
 
-Every mistake raises :class:`simulation.errors.InputError` naming the scenario file and the key.
+Every mistake raises :class:`simulation.errors.InputError` naming the scenario file and the key:
+the file is read by :func:`simulation.inputs.read_yaml` (no duplicate keys, no timestamps, ...),
+dated changes must be ``YYYY-MM`` text inside the model's calendar (2021-03 to 2029-12), and
+:meth:`Scenario.check_run` refuses, before a run, what that run would not act on (a dated change
+after its end, a policy window outside it) or would fail on (a PBI lever without ``bpjs_tk``, a
+size above the population).
 """
 
 from __future__ import annotations
 
 import copy
-import re
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from simulation import inputs
 from simulation.errors import InputError
-from simulation.parameter_set import ParameterSet, baseline_parameters, read_yaml
+from simulation.macro import LATEST_END, START_MONTH, compile_paths
+from simulation.parameter_set import (
+    ParameterSet,
+    baseline_parameters,
+    check_value,
+    month_index,
+    month_label,
+    read_yaml,
+)
 from simulation.policies.base import Policy
 
 # A name goes into output folder names and the ``scenario`` column, so keep it path-safe.
-_NAME_RE = re.compile(r"^\w[\w.-]{0,63}$")
-_NAME_EXPECTED = ("a name of up to 64 letters, digits, '_', '-' or '.' (starting with a letter "
-                  "or digit)")
+_NAME_RE = inputs.NAME_RE
+_NAME_EXPECTED = inputs.NAME_EXPECTED
+_INTERPOLATED_TYPES = ("float", "int", "rate", "money")  # types interpolation applies to
 
 
 @dataclass(frozen=True)
@@ -110,9 +124,8 @@ class Scenario:
         """
         name = _check_name(self.name if name is None else name, f"<scenario {name}>")
         source = f"<scenario {name}>"
-        if not isinstance(changes, Mapping):
-            raise InputError(source, "parameters", "a mapping of parameter paths to values",
-                             changes)
+        description = _check_code_description(description, source)
+        check_changes(changes, source, self.params)
         params = self.params.with_changes(changes, source=source)
         merged = {k: copy.deepcopy(v) for k, v in self.changes.items()}
         for path, change in changes.items():
@@ -150,16 +163,21 @@ class Scenario:
         """
         name = _check_name(self.name if name is None else name, f"<scenario {name}>")
         source = f"<scenario {name}>"
-        remove = [remove] if isinstance(remove, str) else list(remove)
-        add = [add] if isinstance(add, Mapping | Policy) else list(add)
+        description = _check_code_description(description, source)
+        remove = [remove] if isinstance(remove, str) else remove
+        if not isinstance(remove, list | tuple) or not all(isinstance(x, str) for x in remove):
+            raise InputError(source, "remove", "a policy label or a list of labels", remove)
+        add = [add] if isinstance(add, Mapping | Policy) else add
+        if not isinstance(add, list | tuple):
+            raise InputError(source, "add", "a policy (a spec or a Policy object) or a list of "
+                             "them", add)
         labels = [p["label"] for p in self.policy_specs()]
         for label in remove:
             if label not in labels:
                 raise InputError(source, "remove", f"a policy label of {self.name}: "
                                  f"{', '.join(labels) or '(none)'}", label)
         kept = [p for p, label in zip(self.policies, labels, strict=True) if label not in remove]
-        policies = _check_policies([*kept, *(p if isinstance(p, Policy) else dict(p)
-                                             for p in add)], source)
+        policies = _check_policies([*kept, *add], source)
         return Scenario(name=name, description=self.description if description is None
                         else description, path=None, changes=self.changes, params=self.params,
                         policies=policies, counterfactual=self.counterfactual)
@@ -184,20 +202,23 @@ class Scenario:
 
         name = _check_name(self.name if name is None else name, f"<scenario {name}>")
         source = f"<scenario {name}>"
+        description = _check_code_description(description, source)
         specs = self.policy_specs()
         labels = [p["label"] for p in specs]
-        if label not in labels:
+        if not isinstance(label, str) or label not in labels:
             raise InputError(source, "scale_policy", f"a policy label of {self.name}: "
                              f"{', '.join(labels) or '(none)'}", label)
         i = labels.index(label)
         if "scale" not in specs[i]:
             raise InputError(source, f"{label}.scale", "a policy with a scale argument "
                              "(job creation, training)", specs[i]["type"])
-        if (not isinstance(factor, int | float) or isinstance(factor, bool)
-                or not factor >= 0 or factor == float("inf")):
-            raise InputError(source, f"{label}.scale", "a factor >= 0", factor)
+        factor = check_value(factor, "float", minimum=0, file=source, key=f"{label}.scale")
+        scale = float(specs[i]["scale"]) * factor
+        if not math.isfinite(scale):
+            raise InputError(source, f"{label}.scale", "a factor that keeps the scale finite",
+                             factor)
         policies = list(self.policies)
-        spec = {**specs[i], "scale": float(specs[i]["scale"]) * float(factor)}
+        spec = {**specs[i], "scale": scale}
         old = policies[i]
         if isinstance(old, Policy):  # an object: rebuild it from its arguments
             policies[i] = type(old)(file=source, key=label,
@@ -207,6 +228,35 @@ class Scenario:
         return Scenario(name=name, description=self.description if description is None
                         else description, path=None, changes=self.changes, params=self.params,
                         policies=tuple(policies), counterfactual=self.counterfactual)
+
+    def check_run(self, end: str) -> None:
+        """Refuse, before a run from March 2021 to ``end``, what it would fail on or ignore.
+
+        A dated change after ``end`` (except the first date after it of an interpolated
+        parameter, which shapes the months before it), monthly paths that cannot be built
+        (a bad reference month), and for each policy (:meth:`Policy.check_run`) a window
+        outside the run, a missing policy it needs and a size above the population.
+
+        Raises:
+            InputError: naming the scenario file (``<scenario NAME>`` in code) and the key.
+        """
+        file = self.file if self.path is not None else f"<scenario {self.name}>"
+        last = month_index(end, file="<command line>", key="end")
+        for path, change in self.changes.items():
+            if isinstance(change, Mapping) and path in self.params:
+                _check_dates_act(self.params[path], change, file, last)
+        try:
+            compile_paths(self.params, end)
+        except InputError as exc:
+            raise InputError(file, f"parameters ({exc.key})", exc.expected, exc.got) from None
+        from simulation.policies import make_policy
+
+        policies = [p if isinstance(p, Policy) else make_policy(p, file=file, key=f"policies[{i}]")
+                    for i, p in enumerate(self.policies)]
+        kinds = {p.kind for p in policies}
+        bounds = inputs.population_bounds(self.params)
+        for policy in policies:
+            policy.check_run(self.params, START_MONTH, last, kinds, bounds)
 
     @property
     def file(self) -> str:
@@ -225,10 +275,9 @@ class Scenario:
         """
         source = f"<scenario {name}>"
         name = _check_name(name, source)
-        if not isinstance(changes, Mapping):
-            raise InputError(source, "parameters", "a mapping of parameter paths to values",
-                             changes)
+        description = _check_code_description(description, source) or ""
         base = base if base is not None else baseline_parameters()
+        check_changes(changes, source, base)
         params = base.with_changes(changes, source=source)
         specs = _check_policies(list(policies), source) if policies else ()
         return cls(name=name, description=description, path=None, changes=dict(changes),
@@ -240,8 +289,12 @@ class Scenario:
 # key (a later issue adds ``policies:``), add a checker here and use its value in load_scenario.
 # --------------------------------------------------------------------------------------------
 def _check_name(value: Any, file: str) -> str:
-    if not isinstance(value, str) or not _NAME_RE.match(value):
-        raise InputError(file, "name", _NAME_EXPECTED, value)
+    return inputs.check_name(value, file=file, key="name")
+
+
+def _check_code_description(value: Any, file: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InputError(file, "description", "a string saying what the scenario is", value)
     return value
 
 
@@ -268,10 +321,12 @@ def _check_policies(value: Any, file: str) -> tuple[dict | Policy, ...]:
 
     if value is None:
         return ()
-    if not isinstance(value, list):
+    if not isinstance(value, list | tuple):
         raise InputError(file, "policies", "a list of policies, each with a type", value)
     specs, labels = [], set()
     for i, entry in enumerate(value):
+        if isinstance(entry, Mapping) and not isinstance(entry, dict):
+            entry = dict(entry)
         if isinstance(entry, Policy):  # built in code (simulation.api): keep the object
             if entry.initialized:
                 raise InputError(file, f"policies[{i}]", "a policy object not yet used in a run",
@@ -288,9 +343,60 @@ def _check_policies(value: Any, file: str) -> tuple[dict | Policy, ...]:
 
 
 def _check_counterfactual(value: Any, file: str) -> str:
-    if not isinstance(value, str) or not _NAME_RE.match(value):
-        raise InputError(file, "counterfactual", "the name of another scenario", value)
-    return value
+    return inputs.check_name(value, file=file, key="counterfactual",
+                             expected="the name of another scenario")
+
+
+def check_changes(changes: Any, file: str, params: ParameterSet) -> None:
+    """Check the shape of parameter changes before they are applied to ``params``.
+
+    Paths are text; a dated change is a non-empty mapping whose keys are months written
+    ``YYYY-MM`` inside the model's calendar (2021-03 to 2029-12: a date before the start is
+    replaced by the start's value, one after the last month is never reached), so ``2023`` (a
+    year, read as a month index) or ``2023-02-30`` never passes silently. A parameter whose unit
+    is ``YYYY-MM`` takes months. Types and bounds of values are checked by
+    :meth:`ParameterSet.with_changes`.
+
+    Raises:
+        InputError: naming ``file`` and the parameter path.
+    """
+    if not isinstance(changes, Mapping):
+        raise InputError(file, "parameters", "a mapping of dotted parameter paths to values or "
+                         "{YYYY-MM: value}", changes)
+    for path, change in changes.items():
+        if not isinstance(path, str):
+            raise InputError(file, "parameters", "dotted parameter paths that are text", path)
+        values = [change]
+        if isinstance(change, Mapping):
+            if not change:
+                raise InputError(file, path, "a value or a non-empty {YYYY-MM: value} mapping",
+                                 change)
+            for date in change:
+                inputs.parse_month(date, file=file, key=path, first=START_MONTH,
+                                   last=LATEST_END, what="dates")
+            values = list(change.values())
+        p = params.params.get(path)  # an unknown path is named by with_changes
+        if p is not None and p.unit == "YYYY-MM":
+            for value in values:
+                inputs.parse_month(value, file=file, key=path)
+
+
+def _check_dates_act(p: Any, change: Mapping, file: str, last: int) -> None:
+    """Refuse a dated change to ``p`` that acts after month ``last`` only (the run's end)."""
+    dates = sorted(month_index(d) for d in change)
+    merged = [m for m, _ in p.values]
+    before = [m for m in merged if m <= last]
+    after = [m for m in merged if m > last]
+    for d in dates:
+        if d <= last:
+            continue
+        # Interpolation: the first date after the end shapes the months since the one before.
+        shapes = (p.interpolation != "step" and p.type in _INTERPOLATED_TYPES
+                  and d == min(after) and before and max(before) < last)
+        if not shapes:
+            raise InputError(file, p.path, f"dates inside the run ({month_label(START_MONTH)} to "
+                             f"{month_label(last)}): a change from {month_label(d)} never "
+                             "acts in it", month_label(d))
 
 
 _KEYS: dict[str, Callable[[Any, str], Any]] = {
@@ -311,6 +417,9 @@ def load_scenario(path: Path | str, base: ParameterSet | None = None) -> Scenari
             missing top-level key, an unknown parameter path, a wrong type or a value out of
             range.
     """
+    if not isinstance(path, str | Path) or not str(path):
+        raise InputError("load_scenario", "path", "a scenario file path (str or pathlib.Path)",
+                         path)
     path = Path(path)
     file = str(path)
     data = read_yaml(path)
@@ -318,20 +427,21 @@ def load_scenario(path: Path | str, base: ParameterSet | None = None) -> Scenari
         raise InputError(file, "<file>", f"a mapping with keys {', '.join(_KEYS)}", data)
     for key in data:
         if key not in _KEYS:
-            raise InputError(file, str(key), f"one of the keys {', '.join(_KEYS)}")
+            raise InputError(file, key, f"one of the keys {', '.join(_KEYS)}")
     for key in _REQUIRED:
         if key not in data:
             raise InputError(file, key, "this key to be present")
     checked = {key: check(data[key], file) for key, check in _KEYS.items() if key in data}
     if "name" in checked:
         name = checked["name"]
-    elif _NAME_RE.match(path.stem):
+    elif _NAME_RE.fullmatch(path.stem):
         name = path.stem
     else:
         raise InputError(file, "name", f"{_NAME_EXPECTED}; the file name cannot serve, so add "
                          "a name: line", path.stem)
     changes = checked.get("parameters", {})
     base = base if base is not None else baseline_parameters()
+    check_changes(changes, file, base)
     params = base.with_changes(changes, source=file)
     return Scenario(name=name, description=checked["description"], path=path, changes=changes,
                     params=params, policies=checked.get("policies", ()),

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 import simulation as ps
+from simulation.inputs import population_bounds
 
 BASELINE = Path(__file__).resolve().parents[1] / "baseline.yaml"
 START = "2022-04"
@@ -55,9 +56,11 @@ def extra_policies(budget: float, shares: tuple[float, float, float]) -> list[di
                       "annual_budget": jobs,
                       "workers_per_year": 1.1 * jobs / COST_PER_PADAT_KARYA_WORKER})
     if insurance > 0:
+        # No lever may act on more persons than the population (the model refuses it); a
+        # large budget buys more PBI memberships than there are persons, so cap the target.
+        members = min(insurance / COST_PER_PBI_MEMBER_YEAR, population_bounds().persons)
         extra.append({"type": "pbi_contributions", "label": "extra_pbi", "start": START,
-                      "annual_budget": insurance,
-                      "members": insurance / COST_PER_PBI_MEMBER_YEAR})
+                      "annual_budget": insurance, "members": members})
     return extra
 
 

@@ -22,7 +22,12 @@ A policy:
 
 Arguments are declared in ``ARGS`` (name -> type, bounds, default) and checked with the same
 rules as parameters (:func:`simulation.parameter_set.check_value`), so a bad lever setting gets
-the one-line error naming the file and key.
+the one-line error naming the file and key. Months are ``YYYY-MM`` text; money has a ceiling
+(:data:`simulation.inputs.MONEY_MAX`); a size that counts persons or households
+(``Arg(counts=...)``) may not exceed the population (:func:`simulation.inputs.population_bounds`).
+:meth:`Policy.check_run` checks, before a run, what only the run's parameters and months tell:
+a window that overlaps the run, the policies it needs (``REQUIRES``), and the sizes it will act
+on (its arguments or their parameter defaults, times ``scale``) against the population.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from simulation import inputs
 from simulation.errors import InputError
 from simulation.parameter_set import check_value, month_index, month_label
 
@@ -52,6 +58,8 @@ class Arg:
         maximum: Upper bound for numbers.
         optional: Whether ``None`` is allowed.
         help: One line saying what the argument is, with its unit.
+        counts: ``"persons"`` or ``"households"`` for a size, which may then not exceed the
+            population (persons) or the households at the run's start.
     """
 
     type: str
@@ -60,6 +68,7 @@ class Arg:
     maximum: float | None = None
     optional: bool = False
     help: str = ""
+    counts: str | None = None
 
 
 class Policy:
@@ -76,6 +85,7 @@ class Policy:
         kind: Registry name used as ``type:`` in scenario files.
         lever: Accounting group (``job_creation``, ``training``, ``social_insurance``,
             ``social_assistance``).
+        REQUIRES: Kinds of policy that must be in the same run, with the reason.
     """
 
     kind: ClassVar[str] = "policy"
@@ -83,8 +93,9 @@ class Policy:
     ARGS: ClassVar[dict[str, Arg]] = {}
     # Annual budget in force in each step, when it comes from a dated parameter (set in init).
     _budget_steps: np.ndarray | None = None
+    REQUIRES: ClassVar[dict[str, str]] = {}
     _BASE_ARGS: ClassVar[dict[str, Arg]] = {
-        "label": Arg("str", help="unique label"),
+        "label": Arg("name", help="unique label"),
         "start": Arg("month", "2021-03", help="first month it acts"),
         "end": Arg("month", "2029-12", help="last month it acts"),
         "annual_budget": Arg("money", None, optional=True,
@@ -92,9 +103,9 @@ class Policy:
     }
 
     def __init__(self, file: str = "<code>", key: str = "policy", **kwargs: Any):
-        self._file, self._key = file, key
+        self._file, self._key = str(file), str(key)
         spec = {**self._BASE_ARGS, **self.ARGS}
-        unknown = sorted(set(kwargs) - set(spec))
+        unknown = sorted((k for k in kwargs if k not in spec), key=str)
         if unknown:
             raise InputError(file, f"{key}.{unknown[0]}",
                              f"one of the arguments of {self.kind}: {', '.join(spec)}")
@@ -129,6 +140,75 @@ class Policy:
         self.spent = np.zeros(model.paths.n_steps + 1)
         self._months = model.paths.months
         self.initialized = True
+
+    def check_run(self, params: Any, first: int, last: int, kinds: set[str],
+                  bounds: inputs.PopulationBounds | None = None) -> None:
+        """Refuse, before a run from month ``first`` to ``last``, what would fail or do nothing.
+
+        Args:
+            params: The run's parameters (sizes default to them).
+            first: First month index of the run (March 2021).
+            last: Last month index of the run.
+            kinds: Kinds of all policies in the run (for ``REQUIRES``).
+            bounds: Population ceilings (default: from ``params``).
+
+        Raises:
+            InputError: for a window wholly outside the run, a missing required policy, or a
+                size (argument or parameter default, times ``scale``) above the population.
+        """
+        start_m, end_m = month_index(self.start), month_index(self.end)
+        if start_m > last or end_m < first:
+            raise InputError(self._file, f"{self._key}.start",
+                             f"a window that overlaps the run ({month_label(first)} to "
+                             f"{month_label(last)}); this one never acts",
+                             f"{self.start} to {self.end}")
+        for kind, why in self.REQUIRES.items():
+            if kind not in kinds:
+                raise InputError(self._file, f"{self._key}.type",
+                                 f"a {kind} policy in the same scenario ({why})", self.kind)
+        bounds = bounds if bounds is not None else inputs.population_bounds(params)
+        months = np.arange(max(start_m, first), min(end_m, last) + 1)
+        scale = self._args.get("scale")
+        scale = 1.0 if scale is None else float(scale)
+        for name, arg in self.ARGS.items():
+            if arg.counts is None:
+                continue
+            value, source = self._args.get(name), None
+            if value is None:
+                try:
+                    source = self.parameter_path(name)
+                except KeyError:
+                    continue
+                if source not in params:
+                    continue
+                value = float(np.max(np.asarray(params.monthly(source, months),
+                                                dtype=np.float64)))
+            factor, factor_name = self.count_factor(name, params, months)
+            limit, at_most, reason = bounds.limit(arg.counts)
+            if float(value) * factor * scale <= limit:
+                continue
+            times = f" x {factor_name} ({_number(factor)})" if factor_name else ""
+            if scale != 1.0 and float(value) * factor <= limit:  # the scale is to blame
+                what = f"{name} ({_number(value)}{f', from {source}' if source else ''}){times}"
+                raise InputError(self._file, f"{self._key}.scale",
+                                 f"a scale that keeps {what} x scale {at_most} ({reason})",
+                                 scale)
+            scaled = f" x scale ({_number(scale)})" if scale != 1.0 else ""
+            if source is not None:  # a parameter default: name it, and the policy it sizes
+                raise InputError(self._file, source,
+                                 f"a value that keeps {name}{times}{scaled} of {self._key} "
+                                 f"({self.kind}) {at_most} ({reason})", value)
+            raise InputError(self._file, f"{self._key}.{name}",
+                             f"a value that keeps {name}{times}{scaled} {at_most} ({reason})",
+                             value)
+
+    def count_factor(self, name: str, params: Any, months: np.ndarray) -> tuple[float, str]:
+        """Persons (or households) per unit of the size ``name``, and the argument giving it.
+
+        1 for sizes counted in persons or households themselves; a policy sized in groups
+        returns the group size (see :meth:`check_run`).
+        """
+        return 1.0, ""
 
     def is_active(self, t: int) -> bool:
         """Whether the policy acts in step ``t`` (after March 2021, inside its window)."""
@@ -259,15 +339,34 @@ class Policy:
         return f"{type(self).__name__}({args})"
 
 
+def _number(x: float) -> str:
+    """``1,064,994`` for whole numbers, ``2.5`` otherwise."""
+    x = float(x)
+    return f"{x:,.0f}" if x.is_integer() and abs(x) < 1e15 else f"{x:,.6g}"
+
+
+#: Months a policy window may name (wider than the run: a start before March 2021 means in force
+#: from the start).
+MONTH_FIRST, MONTH_LAST = month_index("2000-01"), month_index("2099-12")
+
+
 def _check_arg(value: Any, arg: Arg, file: str, key: str) -> Any:
     if value is None:
         if arg.optional:
             return None
         raise InputError(file, key, f"a value ({arg.help or arg.type})")
-    if arg.type == "month":
-        return month_label(month_index(value, file=file, key=key))
-    return check_value(value, arg.type, minimum=arg.minimum, maximum=arg.maximum, file=file,
-                       key=key)
+    if arg.type == "month":  # text only: 5 or 2023 is not a month
+        return month_label(inputs.parse_month(value, file=file, key=key, first=MONTH_FIRST,
+                                              last=MONTH_LAST))
+    if arg.type == "name":
+        return inputs.check_name(value, file=file, key=key)
+    checked = check_value(value, arg.type, minimum=arg.minimum, maximum=arg.maximum, file=file,
+                          key=key)
+    if arg.counts is not None:
+        limit, at_most, reason = inputs.population_bounds().limit(arg.counts)
+        if checked > limit:
+            raise InputError(file, key, f"{at_most} ({reason})", value)
+    return checked
 
 
 REGISTRY: dict[str, type[Policy]] = {}
@@ -284,7 +383,10 @@ def make_policy(spec: dict[str, Any], file: str = "<code>", key: str = "policies
     if not isinstance(spec, dict):
         raise InputError(file, key, "a mapping with a type and the policy's arguments", spec)
     kind = spec.get("type")
-    if kind not in REGISTRY:
+    if not isinstance(kind, str) or kind not in REGISTRY:
         raise InputError(file, f"{key}.type", f"one of {', '.join(sorted(REGISTRY))}", kind)
+    bad = [k for k in spec if not isinstance(k, str)]
+    if bad:
+        raise InputError(file, key, "argument names that are text", bad[0])
     args = {k: v for k, v in spec.items() if k != "type"}
     return REGISTRY[kind](file=file, key=key, **args)

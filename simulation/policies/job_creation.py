@@ -215,7 +215,8 @@ class PadatKarya(_JobCreationPolicy):
     ARGS = {
         "scale": _SCALE,
         "workers_per_year": Arg("float", None, minimum=0, optional=True,
-                                help="persons employed per year (real persons)"),
+                                help="persons employed per year (real persons)",
+                                counts="persons"),
         "days_per_month": Arg("float", None, minimum=0, maximum=31, optional=True,
                               help="days worked per month of a spell"),
         "daily_wage": Arg("money", None, optional=True, help="Rp per day worked"),
@@ -364,7 +365,7 @@ class TkmGrants(_JobCreationPolicy):
     ARGS = {
         "scale": _SCALE,
         "groups_per_year": Arg("float", None, minimum=0, optional=True,
-                               help="groups funded per year (real groups)"),
+                               help="groups funded per year (real groups)", counts="persons"),
         "group_size": Arg("int", None, minimum=1, optional=True, help="persons per group"),
         "grant_per_group": Arg("money", None, optional=True, help="Rp per group"),
         "poor_share": Arg("rate", None, optional=True,
@@ -383,6 +384,14 @@ class TkmGrants(_JobCreationPolicy):
         "failure_rate": "tkm_business_failure_rate",
     }
     ELIGIBLE = (UNEMPLOYED, CASUAL, UNPAID)
+
+    def count_factor(self, name: str, params, months: np.ndarray) -> tuple[float, str]:
+        """Groups are counted in persons: ``groups_per_year`` x ``group_size``."""
+        if name != "groups_per_year":
+            return super().count_factor(name, params, months)
+        size = self.group_size if self.group_size is not None else float(np.max(
+            params.monthly(self.parameter_path("group_size"), months)))
+        return float(size), "group_size"
 
     def init(self, model: PovertyModel) -> None:
         """Resolve dates and defaults; allocate the per-worker record of grant businesses."""
@@ -500,7 +509,7 @@ class FormalJobCreation(_JobCreationPolicy):
     ARGS = {
         "scale": _SCALE,
         "jobs_per_year": Arg("float", None, minimum=0, optional=True,
-                             help="extra formal jobs per year (real jobs)"),
+                             help="extra formal jobs per year (real jobs)", counts="persons"),
         "cost_per_job": Arg("money", None, optional=True, help="Rp of public money per job"),
         "sector_shares": Arg("float_list", None, minimum=0, optional=True,
                              help="shares of jobs in agriculture, industry, services"),

@@ -419,8 +419,10 @@ class PbiContributions(Policy):
     PARAMETER_GROUP = _P.rstrip(".")
     DEFAULTS = {"take_up": "pbi_take_up_rate", "poor_share": "pbi_poor_share",
                 "contribution_monthly": "bpu_contribution"}
+    REQUIRES = {"bpjs_tk": "it pays PBI members' benefits"}
     ARGS = {
-        "members": Arg("float", None, minimum=0, help="target members (real persons)"),
+        "members": Arg("float", None, minimum=0, help="target members (real persons)",
+                       counts="persons"),
         "take_up": Arg("rate", None, optional=True, help="share of those offered who enrol"),
         "poor_share": Arg("rate", None, optional=True,
                           help="registry's poorest share of persons eligible"),

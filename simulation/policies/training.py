@@ -111,7 +111,7 @@ class VocationalTraining(Policy):
         "programme": Arg("str", "prakerja", help="prakerja or blk: which defaults to use"),
         "scale": Arg("float", 1.0, minimum=0, maximum=1000, help="multiplier of slots_per_year"),
         "slots_per_year": Arg("float", None, minimum=0, optional=True,
-                              help="trainees enrolled per year (persons)"),
+                              help="trainees enrolled per year (persons)", counts="persons"),
         "duration_months": Arg("int", None, minimum=0, maximum=24, optional=True,
                                help="months from enrolment to completion"),
         "completion_rate": Arg("rate", None, optional=True, help="share of trainees completing"),

@@ -48,7 +48,7 @@ class CashTransfer(Policy):
     ARGS = {
         "amount_monthly": Arg("money", help="Rp per household per month"),
         "households": Arg("float", None, minimum=0, optional=True,
-                          help="beneficiary households in the population"),
+                          help="beneficiary households in the population", counts="households"),
         "share": Arg("rate", None, optional=True, help="share of persons covered"),
         "pay_every": Arg("int", 1, minimum=1, maximum=12, help="months between payments"),
         "in_arrears": Arg("bool", False, help="pay each block of months at its end"),

@@ -47,8 +47,13 @@ def reference_top_k_weighted(u: np.ndarray, weights: np.ndarray, k: int) -> np.n
     k = int(min(k, len(positive)))
     if k <= 0:
         return np.empty(0, dtype=np.int64)
-    keys = -detmath.log(np.maximum(np.asarray(u, dtype=np.float64)[positive], 1e-12)) / (
-        weights[positive])
+    w = weights[positive]
+    if w.min() == w.max():  # equal chances: the largest draws (keys would only rescale them)
+        keys = -np.asarray(u, dtype=np.float64)[positive]
+    else:
+        with np.errstate(over="ignore"):  # a tiny weight's key overflows: it ties at the top
+            keys = np.minimum(-detmath.log(np.maximum(np.asarray(u, dtype=np.float64)[positive],
+                                                      1e-12)) / w, np.finfo(np.float64).max)
     return np.sort(positive[np.argsort(keys, kind="stable")[:k]])
 
 
@@ -166,8 +171,9 @@ def weighted_draws(draw):
         st.sampled_from([0.0, 0.25, 0.5, 0.75]),
         st.floats(0.0, 1.0, exclude_max=True, width=32 if u_dtype is np.float32 else 64)]))
     u = draw(hnp.arrays(u_dtype, n, elements=u_values))
+    # Subnormal weights included: their keys overflow, and must still come before zero weights.
     weights = draw(hnp.arrays(np.float64, n, elements=st.sampled_from([0.0, 0.0, 1.0, 2.0, 0.5])
-                              | st.floats(0.0, 1e6)))
+                              | st.sampled_from([5e-324, 1.1e-308]) | st.floats(0.0, 1e6)))
     if draw(st.booleans()):
         weights = weights.astype(draw(st.sampled_from([np.float32, np.int64])))
     k = draw(st.integers(-1, n + 3))
