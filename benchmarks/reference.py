@@ -61,14 +61,14 @@ INSURANCE_INDICATORS = ("members", *BENEFITS)
 BPJS_TK = {"type": "bpjs_tk", "label": "bpjs_tk"}  # the baseline scenario's entry
 
 _LABOUR_FIELDS = ("status", "sector", "education", "employer", "base_earnings", "shock",
-                  "earnings", "months_in_status", "skill", "productivity")
+                  "earnings", "months_in_status", "productivity")
 _INFORMAL = (CASUAL, OWN_ACCOUNT, UNPAID)
 
 
 class Worker:
     """One labour-force member (a plain object held by its household)."""
 
-    __slots__ = (*_LABOUR_FIELDS, "incapacity", "lost",
+    __slots__ = (*_LABOUR_FIELDS, "skill", "incapacity", "lost",
                  "bpu_trait", "insured", "contrib_months", "last_wage", "jkp_months_left",
                  "jkp_wage")
 
@@ -302,7 +302,7 @@ class ReferenceModel(mesa.Model):
         self.shock_settings = vm.shocks.settings
         self.np_rng = np.random.default_rng(seed)
         self.employers = vm.employer_state.copy()
-        self.informal_start = vm._informal_start.copy()
+        self.informal_start = vm.informal_start.copy()
         self.t = vm.t
         lab = self.labour
         self.formal_sep, self.informal_exit = lab.formal_separation_rate, lab.informal_exit_rate
@@ -343,8 +343,10 @@ class ReferenceModel(mesa.Model):
         wcols = {f: getattr(ws, f).tolist() for f in _LABOUR_FIELDS}
         wcols["incapacity"] = sh.incapacity.tolist()
         wcols["lost"] = sh.lost_earnings.tolist()
-        wcols["insured"] = ws.is_insured.tolist()
-        wcols["contrib_months"] = ws.contrib_months.tolist()
+        boost = vm.modifiers.get("search_log_boost")  # none without training: all zero
+        wcols["skill"] = boost.tolist() if boost is not None else zeros_w
+        wcols["insured"] = scheme.is_insured.tolist() if scheme else [False] * ws.n
+        wcols["contrib_months"] = scheme.contrib_months.tolist() if scheme else [0] * ws.n
         if scheme:
             wcols["bpu_trait"] = _bpu_trait(scheme).tolist()
             wcols["last_wage"] = scheme.last_wage.tolist()
@@ -540,7 +542,8 @@ def run_both(params: ParameterSet, n_households: int, seed: int, end: str,
     vm = PovertyModel(params, n_households=n_households, seed=seed, end=end,
                       policies=_policies(insurance))
     ref = ReferenceModel(vm, seed=seed)  # copies the state before the vectorised model moves
-    members_0 = float(vm.households.weight[vm.workers.household[vm.workers.is_insured]].sum())
+    insured = vm.policies[0].is_insured if insurance else np.zeros(vm.workers.n, dtype=bool)
+    members_0 = float(vm.households.weight[vm.workers.household[insured]].sum())
     out = vm.run()
     vec = {"date": out["date"], **{k: np.asarray(out[k]) for k in INDICATORS}}
     if insurance:

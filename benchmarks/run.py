@@ -69,8 +69,7 @@ def measure(households: int, months: int, seed: int, compare_reference: bool = F
     for _ in range(months):
         model.step()
     seconds = time.perf_counter() - t1
-    state = (model.households.nbytes() + model.workers.nbytes()
-             + model.employer_state.nbytes())
+    state = model.state_nbytes()
     out = {
         "households": households,
         "months": months,

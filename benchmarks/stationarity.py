@@ -4,8 +4,8 @@
 
 Builds the baseline model (population and burn-in), then keeps it in its stationary environment
 for ``--months`` more months: prices, output and poverty lines at their March-2021 values, the
-unemployed count held (``model._stationary = True``, as in ``PovertyModel.burn_in``), with the
-draw month advanced past the burn-in's draws while the model month ``t`` stays at 0. Every
+unemployed count held (``PovertyModel.stationary_month``, the burn-in's month), with the draw
+month advanced past the burn-in's draws while the model month ``t`` stays at 0. Every
 ``--every`` months it prints extreme and national poverty (P0 and P1, persons) against the
 step-0 lines, the Gini and the unemployment rate. If the March-2021 state is the model's steady
 state these stay flat apart from sampling noise; a drift measures how far it is from one.
@@ -20,8 +20,7 @@ import time
 
 import numpy as np
 
-from simulation import households as hh_rules
-from simulation import model as model_module
+from simulation.initial_state import BURN_IN_DRAW_OFFSET
 from simulation.measures import fgt, gini, labour_indicators
 from simulation.model import PovertyModel
 from simulation.parameter_set import baseline_parameters
@@ -29,7 +28,7 @@ from simulation.state import UNEMPLOYED
 
 # Draw months for this script: past any the burn-in uses (burn-in months are at most 600, plus
 # the fitting months), so no month of random numbers is reused.
-_DRAW_OFFSET = model_module._BURN_IN_DRAW_OFFSET + 100_000
+_DRAW_OFFSET = BURN_IN_DRAW_OFFSET + 100_000
 
 
 def snapshot(model: PovertyModel) -> dict:
@@ -57,10 +56,8 @@ def main(argv: list[str] | None = None) -> None:
                          end="2021-03")
     print(f"built {args.households:,} households (seed {args.seed}) in "
           f"{time.perf_counter() - t0:.1f} s; holding the March-2021 environment")
-    if not hasattr(model, "_unemployed_target"):  # a model built with no burn-in
-        model._unemployed_target = int(np.count_nonzero(model.workers.status == UNEMPLOYED))
-    model._stationary = True
-    hh = model.households
+    if model.unemployed_held is None:  # a model built with no burn-in
+        model.hold_unemployed(int(np.count_nonzero(model.workers.status == UNEMPLOYED)))
     series = {"month": [0], **{k: [v] for k, v in snapshot(model).items()}}
     header = (f"{'month':>5} {'extreme P0':>10} {'P1':>7} {'national P0':>11} {'P1':>7} "
               f"{'gini':>6} {'unemp.':>6}")
@@ -73,10 +70,7 @@ def main(argv: list[str] | None = None) -> None:
 
     show(0)
     for k in range(1, args.months + 1):
-        model._draw_t = _DRAW_OFFSET + k
-        model._month()
-        hh_rules.record_poverty_history(hh, model.paths.extreme_line[0],
-                                        model.paths.national_line[0])
+        model.stationary_month(_DRAW_OFFSET + k)
         if k % args.every == 0 or k == args.months:
             series["month"].append(k)
             for name, v in snapshot(model).items():

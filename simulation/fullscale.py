@@ -142,7 +142,8 @@ def block_totals(model, indicators: dict) -> dict[str, np.ndarray]:
                 rate[f"{line}_rate{tail}"] * total)
             out[f"{head}gap{tail}"] = rate[f"{line}_gap{tail}"] * total
             out[f"{head}severity{tail}"] = rate[f"{line}_severity{tail}"] * total
-    assert set(out) == set(TOTALS)
+    if set(out) != set(TOTALS):  # a programming error, not bad input: name what is off
+        raise RuntimeError(f"block totals {sorted(set(out) ^ set(TOTALS))} do not match TOTALS")
     return out
 
 
@@ -221,7 +222,9 @@ def national_indicators(blocks: list[dict]) -> dict[str, np.ndarray | list[str]]
     steps = np.arange(len(persons))
     out["poor_entry_share"] = np.where(steps >= 12, out["poor_entry_share"], np.nan)
     out["poor_exit_share"] = np.where(steps >= 12, out["poor_exit_share"], np.nan)
-    assert set(out) == set(INDICATOR_NAMES)
+    if set(out) != set(INDICATOR_NAMES):
+        raise RuntimeError(f"pooled indicators {sorted(set(out) ^ set(INDICATOR_NAMES))} do not "
+                           "match INDICATOR_NAMES")
     return {"date": [str(d) for d in blocks[0]["dates"]], **out}
 
 

@@ -159,38 +159,42 @@ def static_search_weight(workers: WorkerState, s: LabourSettings,
 
 
 def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray,
-                   static: np.ndarray | None = None) -> np.ndarray:
-    """Search weight of every worker: intensity x education x residence x exp(skill).
+                   static: np.ndarray | None = None,
+                   boost: np.ndarray | None = None) -> np.ndarray:
+    """Search weight of every worker: intensity x education x residence x exp(boost).
 
     Non-seekers (formal employees) get 0. ``is_urban`` is the household flag per household;
-    ``static`` (from :func:`static_search_weight`) saves recomputing the fixed part.
+    ``static`` (from :func:`static_search_weight`) saves recomputing the fixed part; ``boost``
+    is the ``search_log_boost`` modifier (training), None when no lever declared it.
     """
     if static is None:
         static = static_search_weight(workers, s, is_urban)
     intensity = np.array([0.0, s.informal_search_intensity, s.informal_search_intensity,
                           s.informal_search_intensity, 1.0], dtype=np.float32)
     weights = intensity.take(workers.status) * static
-    trained = np.flatnonzero(workers.skill)  # exp(0) = 1: untrained weights are unchanged
-    if len(trained):
-        weights[trained] *= detmath.exp(workers.skill[trained])
+    if boost is not None:
+        trained = np.flatnonzero(boost)  # exp(0) = 1: untrained weights are unchanged
+        if len(trained):
+            weights[trained] *= detmath.exp(boost[trained])
     return weights
 
 
 def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
           streams: Streams, t: int, u_key: np.ndarray, wage_index: float,
           is_urban: np.ndarray, stats: dict | None = None,
-          static: np.ndarray | None = None) -> np.ndarray:
+          static: np.ndarray | None = None, boost: np.ndarray | None = None) -> np.ndarray:
     """Fill formal vacancies from the pool of job seekers.
 
     Matches ``M = A S^a V^(1-a)`` (at most V), where S is the search-intensity-weighted number of
     seekers; winners are drawn without replacement with chances proportional to their search
-    weight (education, training), and each fills a vacancy slot drawn at random.
+    weight (education, residence, and the ``search_log_boost`` modifier ``boost`` that training
+    brings), and each fills a vacancy slot drawn at random.
 
     Returns:
         Indices of workers hired this month.
     """
     stats = {} if stats is None else stats
-    weights = seeker_weights(workers, s, is_urban, static)
+    weights = seeker_weights(workers, s, is_urban, static, boost)
     counts = workers.status_counts()
     intensity_sum = float(counts[UNEMPLOYED]) + s.informal_search_intensity * float(
         counts[CASUAL] + counts[OWN_ACCOUNT] + counts[UNPAID])
@@ -318,7 +322,8 @@ def informal_productivity(sector_output: np.ndarray, informal_now: np.ndarray,
 
 
 def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
-                    formal_wage_index: float, informal_index: np.ndarray) -> None:
+                    formal_wage_index: float, informal_index: np.ndarray,
+                    premium: np.ndarray | None = None) -> None:
     """Set this month's earnings: indexed wages for employees, volatile informal earnings.
 
     Args:
@@ -327,6 +332,8 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
         z: Standard-normal draw per worker (informal earnings innovation).
         formal_wage_index: Nominal formal wage index this month (1 at start).
         informal_index: Nominal informal earnings index by sector (CPI x real productivity).
+        premium: The ``earnings_premium`` modifier (training: earnings x (1 + premium) in any
+            status), None when no lever declared it.
     """
     st = workers.status
     informal_paid = (st == CASUAL) | (st == OWN_ACCOUNT)
@@ -348,8 +355,8 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     # shock was zeroed above.
     log_mult = shock - np.float32(0.5 * var) * informal_paid
     workers.earnings *= detmath.exp(log_mult)
-    if workers.earnings_premium.any():  # training premium (policies/training); 1 + 0 = 1
-        workers.earnings *= 1 + workers.earnings_premium
+    if premium is not None and premium.any():  # 1 + 0 = 1: the others are unchanged
+        workers.earnings *= 1 + premium
     workers.months_in_status += 1
 
 

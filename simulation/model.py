@@ -29,22 +29,21 @@ import numpy as np
 from simulation import detmath
 from simulation import households as hh_rules
 from simulation import labour_market as lm
-from simulation import population as pop
 from simulation.employers import Employer, plan_labour_demand
 from simulation.errors import InputError
 from simulation.households import ConsumptionSettings
+from simulation.initial_state import burn_in, burn_in_months
 from simulation.macro import START_MONTH, compile_paths
 from simulation.measures import INDICATOR_NAMES, labour_indicators, poverty_indicators
 from simulation.parameter_set import ParameterSet, baseline_parameters
 from simulation.policies import Policy, make_policy
 from simulation.population import build_population
+from simulation.results import RunResult
 from simulation.shocks import STREAM as SHOCK_STREAM
 from simulation.shocks import ShockProcess, ShockSettings
-from simulation.state import CASUAL, OWN_ACCOUNT
+from simulation.state import CASUAL, OWN_ACCOUNT, Modifiers
 from simulation.streams import Streams
 from simulation.targeting import Registry
-
-_BURN_IN_DRAW_OFFSET = 1_000_000  # stream months of the burn-in, apart from the run's months
 
 
 def build_policies(policies: Sequence[Policy | dict]) -> list[Policy]:
@@ -109,8 +108,18 @@ class PovertyModel(mesa.Model):
             the start of each month; March 2021's during the burn-in).
         consumption_rules: Consumption settings in force this month (likewise).
         shocks: The shock process (its ``settings`` are likewise this month's).
+        modifiers: Per-worker modifiers of the core rules that levers declare
+            (:class:`~simulation.state.Modifiers`: training's search boost and earnings premium).
+        registry: The welfare registry programmes select from.
+        month_cache: Values policies share within one month (cleared at its start).
         recorder: Monthly indicators.
         t: Current step (0 = March 2021).
+
+    The interface policies use: ``t``, :attr:`in_burn_in`, :attr:`draw_month`,
+    :attr:`sample_weight`, ``households``, ``workers``, ``employer_state``, ``paths``,
+    ``params``, ``registry``, ``modifiers``, ``shocks``, ``streams``, ``month_cache``,
+    ``policies`` and :meth:`wage_index` (and, in the policy base class, ``pay``, ``spend``,
+    ``record``, ``rng`` and ``uniform_at``). Nothing else of the model is theirs to touch.
     """
 
     def __init__(self, params: ParameterSet | None = None, n_households: int = 100_000,
@@ -134,6 +143,7 @@ class PovertyModel(mesa.Model):
         self.households, self.workers, self.employer_state = build_population(
             self._start_params, n_households, self.streams, self.paths)
         Employer.create_agents(self, self.employer_state.n, row=np.arange(self.employer_state.n))
+        self.modifiers = Modifiers(self.workers.n)
         self._search_weights: dict = {}
         self._static_search_weight = self._search_weight_for(self.labour)
         self.registry = Registry(self.params, self.households, self.streams, months)
@@ -146,7 +156,12 @@ class PovertyModel(mesa.Model):
         self._draw_t = 0
         self._progress = progress
         self._burned_in = False
-        self.burn_in(int(self.params.value("population.welfare.burn_in_months")))
+        self._unemployed_target: int | None = None
+        burn_in(self, self._start_params)
+        self._stationary = False
+        self._draw_t = 0
+        self._informal_start = self._informal_by_sector()  # crowding is measured from here
+        self._burned_in = burn_in_months(self._start_params) > 0
         self._progress = None
         # The registry as it stood in March 2021, which programmes select from in April.
         self.registry.measure(self.households, for_step=1)
@@ -228,86 +243,58 @@ class PovertyModel(mesa.Model):
         u_workers = g.random(self.workers.n, dtype=np.float32)
         u_households = g.random(self.households.n, dtype=np.float32)
         return self.shocks.step(self.workers, self.employer_state, self.households,
-                                u_workers, u_households)
+                                u_workers, u_households, self.modifiers)
 
-    def burn_in(self, months: int) -> None:
-        """Simulate ``months`` of stationary history before March 2021, then pin the start.
+    # ------------------------------------------------------------------ the public interface
+    @property
+    def in_burn_in(self) -> bool:
+        """Whether this month is one of the stationary history before March 2021."""
+        return self._stationary
 
-        Prices, output and poverty lines stay at their March-2021 values, and the unemployed
-        count is held at its published level (the fallback stage moves exactly the excess into
-        informal work), so the labour stocks stay at the Sakernas figures while spells, job
-        reallocation across households, earnings shocks and savings buffers reach their
-        long-run mix. Then:
+    @property
+    def draw_month(self) -> int:
+        """The month random streams are drawn for (the step; burn-in months have their own)."""
+        return self._draw_t
 
-        1. each household's *expected* labour income is what its members earn in the long run
-           under the model's own flows (:func:`~simulation.labour_market.expected_earnings`),
-           with the hire rate per unit of search weight averaged over the last
-           ``expectation_months`` of that history;
-        2. households are ranked by a permanent welfare score (expected labour income per
-           person, residence, size, a fixed noise) and given permanent consumption at their
-           rank, with other income making up what expected labour income does not cover
-           (:func:`~simulation.population.set_permanent_consumption`);
-        3. ``fit_iterations`` times, ``fit_months`` more months are simulated and the permanent
-           quantiles are scaled by target over achieved quantile, so that the cross-section
-           (permanent level plus current spells) has the fitted distribution;
-        4. a final rank-preserving remap pins March 2021 to the fitted distribution exactly
-           (:func:`~simulation.population.remap_consumption`; the shifts are small by then).
+    @property
+    def sample_weight(self) -> float:
+        """Real households each sample household stands for (the same for every household)."""
+        return float(self.households.weight[0])
+
+    @property
+    def informal_start(self) -> np.ndarray:
+        """Paid informal workers by sector in March 2021, the base of informal crowding."""
+        return self._informal_start
+
+    @property
+    def unemployed_held(self) -> int | None:
+        """The unemployed count stationary months hold (None before the burn-in sets it)."""
+        return self._unemployed_target
+
+    def hold_unemployed(self, count: int) -> None:
+        """In stationary months, keep this many workers unemployed (the fallback moves the rest)."""
+        self._unemployed_target = int(count)
+
+    def stationary_month(self, draw_month: int) -> dict:
+        """Simulate one month of the world held at March 2021 (a month of the burn-in).
+
+        Prices, output and poverty lines stay at their March-2021 values, policies in force in
+        March 2021 act at their March-2021 settings and spend nothing on the books, the
+        unemployed count is held (:meth:`hold_unemployed`), and the draws are those of stream
+        month ``draw_month``. The clock ``t`` does not move.
+
+        Returns:
+            The matching stage's statistics of the month (``hires_per_weight``).
         """
-        if months <= 0:
-            return
-        p = self._start_params
-        window = min(int(p.value("population.welfare.expectation_months")), months)
-        iterations = int(p.value("population.welfare.fit_iterations"))
-        fit_months = int(p.value("population.welfare.fit_months"))
-        hh = self.households
         self._stationary = True
-        self._unemployed_target = int(np.count_nonzero(self.workers.status == lm.UNEMPLOYED))
-        k = 0
-
-        hire_rates: list[float] = []
-
-        def advance(n_months: int, record: bool = False) -> None:
-            nonlocal k
-            for _ in range(n_months):
-                self._draw_t = _BURN_IN_DRAW_OFFSET + k
-                k += 1
-                self._match_stats.clear()
-                self._month()
-                hh_rules.record_poverty_history(hh, self.paths.extreme_line[0],
-                                                self.paths.national_line[0])
-                if record:
-                    hire_rates.append(self._match_stats.get("hires_per_weight", 0.0))
-                if self._progress is not None:
-                    self._progress(1)
-
-        advance(months - window)
-        advance(window, record=True)
-        needy = hh.consumption < (self.labour.need_threshold * self.paths.national_line[0]
-                                  * hh.size)
-        pay = lm.expected_earnings(self.workers, self.labour, p, hh.is_urban, needy,
-                                   float(np.mean(hire_rates)))
-        expected = np.bincount(self.workers.household, weights=pay, minlength=hh.n)
-        hh.expected_labour[:] = expected
-
-        g = self.streams.generator("welfare", 0)
-        score = pop.welfare_score(p, hh.size, hh.is_urban, expected / hh.size,
-                                  g.random(hh.n), g.standard_normal(hh.n))
-        rank = pop.person_ranks(score, hh.size)
-        dist = pop.consumption_distribution(p)
-        target = dist.ppf(rank)
-        pop.set_permanent_consumption(p, hh, expected, rank, target)
-        for _ in range(iterations):
-            advance(fit_months)
-            achieved = pop.quantiles_at(hh.consumption / hh.size, hh.size, rank)
-            target = target * np.clip(dist.ppf(rank) / np.maximum(achieved, 1.0), 0.5, 2.0)
-            pop.set_permanent_consumption(p, hh, expected, rank, target)
-        advance(fit_months)
-
-        self._stationary = False
-        self._draw_t = 0
-        self._informal_start = self._informal_by_sector()  # crowding is measured from here
-        pop.remap_consumption(p, hh, self.paths)
-        self._burned_in = True
+        self._draw_t = draw_month
+        self._match_stats.clear()
+        self._month()
+        hh_rules.record_poverty_history(self.households, self.paths.extreme_line[0],
+                                        self.paths.national_line[0])
+        if self._progress is not None:
+            self._progress(1)
+        return dict(self._match_stats)
 
     # ------------------------------------------------------------------ stages
     def plan_labour_demand(self) -> np.ndarray:
@@ -332,7 +319,8 @@ class PovertyModel(mesa.Model):
         u = self.streams.uniform("search", self._draw_t, self.workers.n)
         return lm.match(self.workers, self.employer_state, self.labour, self.streams,
                         self._draw_t, u, self.wage_index(), self.households.is_urban,
-                        self._match_stats, self._static_search_weight)
+                        self._match_stats, self._static_search_weight,
+                        boost=self.modifiers.get("search_log_boost"))
 
     def fall_back_on_informal_work(self) -> np.ndarray:
         """Unemployed people who found no wage job take informal work; returns them."""
@@ -350,7 +338,8 @@ class PovertyModel(mesa.Model):
         real = lm.informal_productivity(self.paths.sector_output[:, self.t], now,
                                         self._informal_start, self.labour)
         lm.update_earnings(self.workers, self.labour, z, self.wage_index(),
-                           real * self.paths.cpi_rel[self.t])
+                           real * self.paths.cpi_rel[self.t],
+                           premium=self.modifiers.get("earnings_premium"))
 
     def receive_income(self) -> None:
         """Households add up earnings, other income and transfers."""
@@ -399,41 +388,32 @@ class PovertyModel(mesa.Model):
             policy.finalize(self)
         return self.recorder.as_dict()
 
+    def state_nbytes(self) -> int:
+        """Bytes of state: household, worker and employer arrays, modifiers, policies' states."""
+        own = sum(getattr(p, st.name).nbytes for p in self.policies for st in p.STATES
+                  if not st.shared)
+        return (self.households.nbytes() + self.workers.nbytes() + self.employer_state.nbytes()
+                + self.modifiers.nbytes() + own)
+
     def spending(self) -> dict[str, np.ndarray]:
         """Rupiah spent by each policy (by label) in each step."""
         return {p.label: p.spent.copy() for p in self.policies}
 
 
-def burn_in_months(params: ParameterSet) -> int:
-    """Total months simulated before March 2021 (burn-in plus the fitting months)."""
-    months = int(params.value("population.welfare.burn_in_months"))
-    if months <= 0:
-        return 0
-    fit = int(params.value("population.welfare.fit_months"))
-    return months + (int(params.value("population.welfare.fit_iterations")) + 1) * fit
-
-
 def run_model(params: ParameterSet, n_households: int, seed: int | np.random.SeedSequence,
               end: str = "2024-12", progress: Callable[[int], None] | None = None,
-              policies: Sequence[Policy | dict] = ()) -> dict:
-    """Build and run one replication; return its monthly indicators and timings.
+              policies: Sequence[Policy | dict] = ()) -> RunResult:
+    """Build and run one replication; return its :class:`~simulation.results.RunResult`.
 
     This is the pure seam for batch work (EMA Workbench's ``run_scenario``): arguments and
     result are plain picklable objects, so it runs unchanged in a process pool or on Dask.
     ``progress`` is called with 1 per month simulated, burn-in months included
-    (:func:`burn_in_months` of them, then one per month after March 2021). ``policies`` are
-    specs (``{"type": kind, ...}``) or objects; the result adds ``_spending`` (Rp by label and
-    step) and ``_policies`` (their settings).
+    (:func:`~simulation.initial_state.burn_in_months` of them, then one per month after March
+    2021). ``policies`` are specs (``{"type": kind, ...}``) or objects.
     """
     t0 = time.perf_counter()
     model = PovertyModel(params, n_households=n_households, seed=seed, end=end,
                          progress=progress, policies=policies)
     t1 = time.perf_counter()
-    out = model.run(progress)
-    out["_spending"] = model.spending()
-    out["_policies"] = [{"label": p.label, "lever": p.lever, **p.to_dict()}
-                        for p in model.policies]
-    out["_seconds_build"] = t1 - t0
-    out["_seconds_run"] = time.perf_counter() - t1
-    out["_labour_force_slots"] = model.workers.n
-    return out
+    model.run(progress)
+    return RunResult.of(model, seconds_build=t1 - t0, seconds_run=time.perf_counter() - t1)

@@ -364,10 +364,8 @@ def build_population(params: ParameterSet, n_households: int, streams: Streams, 
         household=hh, status=status, sector=sector, education=education,
         employer=employer_of, base_earnings=base.astype(np.float32),
         shock=shock.astype(np.float32), earnings=earnings.astype(np.float32),
-        months_in_status=np.zeros(m, dtype=np.int16), skill=np.zeros(m, dtype=np.float32),
+        months_in_status=np.zeros(m, dtype=np.int16),
         productivity=productivity.astype(np.float32),
-        earnings_premium=np.zeros(m, dtype=np.float32),
-        is_insured=np.zeros(m, dtype=bool), contrib_months=np.zeros(m, dtype=np.int16),
     )
 
     labour = np.bincount(hh, weights=earnings, minlength=n)

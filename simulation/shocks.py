@@ -34,7 +34,7 @@ a shock is an upper bound relative to BPS measurement (the earnings loss is the 
 New bills are first charged the month after the shock, so insurance acting in the same month
 (:meth:`ShockProcess.cover`, JKK care paid to the provider) settles them before the household pays.
 
-Insurance state (``WorkerState.is_insured``, ``contrib_months``) is left to the policies, which
+Insurance state (membership, contribution months) belongs to the insurance policy, which
 see the month's events through ``Policy.after_shocks``.
 """
 
@@ -47,7 +47,7 @@ import numpy as np
 from simulation.dated import settings_by_step
 from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
-from simulation.state import UNEMPLOYED, EmployerState, HouseholdState, WorkerState
+from simulation.state import UNEMPLOYED, EmployerState, HouseholdState, Modifiers, WorkerState
 
 STREAM = "shocks"
 
@@ -141,7 +141,8 @@ class ShockProcess:
 
     # ------------------------------------------------------------------ the month
     def step(self, workers: WorkerState, employers: EmployerState, hh: HouseholdState,
-             u_workers: np.ndarray, u_households: np.ndarray) -> dict[str, np.ndarray]:
+             u_workers: np.ndarray, u_households: np.ndarray,
+             modifiers: Modifiers | None = None) -> dict[str, np.ndarray]:
         """Pay bills, draw this month's events, apply their effects; return the events.
 
         Args:
@@ -150,6 +151,7 @@ class ShockProcess:
             hh: Household arrays (savings pay the bills).
             u_workers: One uniform per worker slot.
             u_households: One uniform per household.
+            modifiers: The workers' modifiers, reset for those who die.
 
         Returns:
             ``{"accident": worker indices, "death": worker indices, "illness": household
@@ -159,7 +161,7 @@ class ShockProcess:
         self.pay_bills(hh)
         events = self.draw(workers, u_workers, u_households)
         self.new_costs = dict.fromkeys(self.new_costs, 0.0)
-        self._apply_deaths(workers, employers, hh, events["death"])
+        self._apply_deaths(workers, employers, hh, events["death"], modifiers)
         self._apply_accidents(workers, hh, events["accident"])
         self._apply_illness(hh, events["illness"])
         events["incapacitated"] = self._withhold_earnings(workers)
@@ -223,7 +225,8 @@ class ShockProcess:
 
     # ------------------------------------------------------------------ effects
     def _apply_deaths(self, workers: WorkerState, employers: EmployerState,
-                      hh: HouseholdState, dead: np.ndarray) -> None:
+                      hh: HouseholdState, dead: np.ndarray,
+                      modifiers: Modifiers | None = None) -> None:
         if len(dead) == 0:
             return
         emp = workers.employer[dead]
@@ -236,10 +239,8 @@ class ShockProcess:
         workers.earnings[dead] = 0.0
         workers.base_earnings[dead] = 0.0
         workers.shock[dead] = 0.0
-        workers.skill[dead] = 0.0
-        premium = getattr(workers, "earnings_premium", None)
-        if premium is not None:
-            premium[dead] = 0.0
+        if modifiers is not None:
+            modifiers.reset(dead)  # training's effects belonged to the person who died
         self.incapacity[dead] = 0
         home, count = np.unique(workers.household[dead], return_counts=True)
         cost = count * (self.settings.funeral_cost_months * np.maximum(hh.perm_income[home], 0.0))

@@ -115,17 +115,12 @@ class WorkerState(_Arrays):
         shock: Log transitory earnings shock (informal work), AR(1).
         earnings: Earnings this month (Rp per month).
         months_in_status: Months since the last change of status.
-        skill: Log boost to the chance of winning a vacancy (from training).
         productivity: Persistent standard-normal earnings trait; the same worker earns at the
             same quantile of the pay distribution of whatever status they hold.
-        earnings_premium: Proportional earnings gain from training (0.1 = earns 10% more in
-            any status); zeros when not given.
-        is_insured: Whether the worker is an active BPJS Ketenagakerjaan member this month (as a
-            wage earner through a complying employer, as a voluntary non-wage member, or with
-            contributions paid by the PBI lever); set by the ``bpjs_tk`` policy
-            (:mod:`simulation.policies.social_insurance`), all False without it.
-        contrib_months: Months of wage-earner (PU) contributions since the last job-loss (JKP)
-            claim, for JKP eligibility; zeros when not given.
+
+    State that a lever brings (training's effects, insurance membership) is not here: the lever
+    declares it (:class:`simulation.policies.State`) and owns it, and the core rules read only the
+    shared :class:`Modifiers`.
     """
 
     household: np.ndarray
@@ -137,19 +132,7 @@ class WorkerState(_Arrays):
     shock: np.ndarray
     earnings: np.ndarray
     months_in_status: np.ndarray
-    skill: np.ndarray
     productivity: np.ndarray
-    earnings_premium: np.ndarray | None = None
-    is_insured: np.ndarray | None = None
-    contrib_months: np.ndarray | None = None
-
-    def __post_init__(self):
-        if self.earnings_premium is None:
-            self.earnings_premium = np.zeros(self.status.shape[0], dtype=np.float32)
-        if self.is_insured is None:
-            self.is_insured = np.zeros(self.status.shape[0], dtype=bool)
-        if self.contrib_months is None:
-            self.contrib_months = np.zeros(self.status.shape[0], dtype=np.int16)
 
     @property
     def n(self) -> int:
@@ -224,3 +207,57 @@ class EmployerState(_Arrays):
     def n(self) -> int:
         """Number of employers."""
         return self.sector.shape[0]
+
+
+#: Modifiers the core rules read (name -> what it does). A lever declares the ones it changes.
+MODIFIERS = {
+    "search_log_boost": "log boost to a worker's weight in the matching queue (0 = none)",
+    "earnings_premium": "proportional gain in a worker's earnings in any status (0 = none)",
+}
+
+
+class Modifiers:
+    """Per-worker modifiers of the core rules, shared by the levers that declare them.
+
+    Training raises a completer's chance of winning a vacancy and their earnings; the matching
+    queue and the earnings rule read those effects here, whichever levers brought them (two
+    training programmes add to the same arrays). An array exists only once a lever declares it
+    (:class:`simulation.policies.State` with ``shared=True``), so a run without such levers
+    holds none. A modifier is a trait of the person in the slot: a death resets it
+    (:meth:`reset`).
+
+    Args:
+        n_workers: Worker slots.
+
+    Examples:
+        >>> m = Modifiers(3)
+        >>> m.get("earnings_premium") is None
+        True
+        >>> m.declare("earnings_premium", "float32").tolist()
+        [0.0, 0.0, 0.0]
+    """
+
+    def __init__(self, n_workers: int):
+        self.n = int(n_workers)
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def declare(self, name: str, dtype: str = "float32") -> np.ndarray:
+        """Return the modifier ``name``, allocating it (zeros) on its first declaration."""
+        if name not in MODIFIERS:
+            raise KeyError(f"unknown modifier {name!r}: one of {', '.join(MODIFIERS)}")
+        if name not in self._arrays:
+            self._arrays[name] = np.zeros(self.n, dtype=dtype)
+        return self._arrays[name]
+
+    def get(self, name: str) -> np.ndarray | None:
+        """The modifier ``name``, or None if no lever declared it."""
+        return self._arrays.get(name)
+
+    def reset(self, slots: np.ndarray) -> None:
+        """Zero every modifier of these slots (a new person takes the slot up)."""
+        for arr in self._arrays.values():
+            arr[slots] = 0
+
+    def nbytes(self) -> int:
+        """Bytes held by the declared modifiers."""
+        return sum(a.nbytes for a in self._arrays.values())

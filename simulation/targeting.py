@@ -77,6 +77,11 @@ class Registry:
         self._order = order
         self.months_since_update = 0
 
+    @property
+    def order(self) -> np.ndarray:
+        """Household indices from the poorest registry score up (read-only)."""
+        return self._order
+
     def tick(self, hh: HouseholdState, t: int | None = None) -> None:
         """End step ``t``: advance one month; re-measure when an update is due next month.
 

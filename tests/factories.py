@@ -20,6 +20,6 @@ def worker_state(household, status=None, earnings=None) -> WorkerState:
         employer=np.full(m, -1, dtype=np.int32), base_earnings=zeros.copy(),
         shock=zeros.copy(),
         earnings=zeros.copy() if earnings is None else np.asarray(earnings, dtype=np.float32),
-        months_in_status=np.zeros(m, dtype=np.int16), skill=zeros.copy(),
+        months_in_status=np.zeros(m, dtype=np.int16),
         productivity=zeros.copy(),
     )

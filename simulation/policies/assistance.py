@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.errors import InputError
-from simulation.policies.base import Arg, Policy, register
+from simulation.policies.base import Arg, Policy, Result, register
 from simulation.policies.transfers import CashTransfer
 from simulation.sampling import argsort_ties
 from simulation.state import FORMAL
@@ -163,7 +163,7 @@ class WageSubsidy(Policy):
     positive, that many workers (scaled to the sample) are drawn at random, from the policy's own
     stream, among formal employees whose current wage is below ``wage_cap``; each household gets
     ``amount`` per recipient member. If fewer are eligible in the model, all eligible are paid
-    (``last_eligible`` and ``last_paid`` record the counts, in sample workers).
+    (the results ``eligible`` and ``recipients`` record the counts, in real workers).
 
     Args:
         scale: Multiplies the number of recipients and the budget (1 = published size).
@@ -174,6 +174,10 @@ class WageSubsidy(Policy):
 
     kind = "wage_subsidy"
     lever = "social_assistance"
+    RESULTS = (
+        Result("eligible", "Formal employees below the wage cap", "persons", "stock"),
+        Result("recipients", "Workers paid", "persons"),
+    )
     ARGS = {
         "scale": Arg("float", 1.0, minimum=0, maximum=100, help="multiplies recipients, budget"),
         "workers": Arg("float", None, minimum=0, optional=True,
@@ -197,22 +201,21 @@ class WageSubsidy(Policy):
         self._workers = self.monthly_setting(model, "workers") * self.scale
         self._amount = self.monthly_setting(model, "amount")
         self._cap = self.monthly_setting(model, "wage_cap")
-        self.last_eligible = self.last_paid = 0
 
     def pay_transfers(self, model: PovertyModel) -> None:
         """Pay this month's recipients, if any."""
         t = model.t
-        if model._stationary or self._workers[t] <= 0 or self._amount[t] <= 0:
+        if model.in_burn_in or self._workers[t] <= 0 or self._amount[t] <= 0:
             return
         w = model.workers
         eligible = np.flatnonzero((w.status == FORMAL) & (w.earnings < self._cap[t]))
-        weight = float(model.households.weight[0])
+        weight = model.sample_weight
         wanted = min(int(round(self._workers[t] / weight)), len(eligible))
         n = self.affordable(t, self._amount[t] * weight, wanted, model)
         chosen = self.rng(model).permutation(eligible)[:n]
-        np.add.at(model.households.transfers, w.household[chosen], np.float32(self._amount[t]))
-        self.spend(t, float(self._amount[t]) * weight * n, model)
-        self.last_eligible, self.last_paid = len(eligible), n
+        self.pay(model, w.household[chosen], float(self._amount[t]))
+        self.record(model, "eligible", len(eligible) * weight)
+        self.record(model, "recipients", n * weight)
 
 
 def coverage_error(model: PovertyModel, programmes: tuple[str, ...] = ("pkh", "bpnt"),

@@ -47,6 +47,54 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class State:
+    """Declaration of an array a policy owns, one entry per worker slot or per household.
+
+    Allocated by :meth:`Policy.init` as an attribute of the policy named ``name`` (starsim's
+    ``define_states``). A ``shared`` state is a *modifier* the core rules read, kept by the model
+    (:class:`simulation.model.Modifiers`) and shared by every policy that declares it: the
+    matching queue reads ``search_log_boost`` and earnings read ``earnings_premium``. A
+    modifier is a trait of the person in the slot, so a death resets it.
+
+    Attributes:
+        name: Attribute name (and modifier name when shared).
+        entity: ``"worker"`` (one per labour-force slot) or ``"household"``.
+        dtype: numpy dtype name.
+        default: Initial value.
+        shared: Whether it is a shared modifier (see above).
+        help: What it holds, with its unit.
+    """
+
+    name: str
+    entity: str
+    dtype: str
+    default: Any = 0
+    shared: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """Declaration of a monthly tally a policy reports (starsim's ``define_results``).
+
+    :meth:`Policy.init` allocates ``policy.results[name]``, one value per step (March 2021 is
+    step 0); :meth:`Policy.record` adds to it outside the burn-in. Every declared result reaches
+    the run folder (``policy_results.csv``) with its label and unit in the manifest.
+
+    Attributes:
+        name: Result name (``snake_case``).
+        label: Short label for tables and charts.
+        unit: Unit (``persons``, ``Rp``, ...).
+        kind: ``"flow"`` (a monthly amount: add months for a total) or ``"stock"`` (a level).
+    """
+
+    name: str
+    label: str
+    unit: str
+    kind: str = "flow"
+
+
+@dataclass(frozen=True)
 class Arg:
     """Declaration of one policy argument.
 
@@ -86,6 +134,9 @@ class Policy:
         lever: Accounting group (``job_creation``, ``training``, ``social_insurance``,
             ``social_assistance``).
         REQUIRES: Kinds of policy that must be in the same run, with the reason.
+        STATES: The arrays the policy owns (:class:`State`), allocated by :meth:`init`.
+        RESULTS: The monthly tallies it reports (:class:`Result`), in ``results``.
+        results: ``{name: array of one value per step}`` for each of ``RESULTS``.
     """
 
     kind: ClassVar[str] = "policy"
@@ -94,6 +145,8 @@ class Policy:
     # Annual budget in force in each step, when it comes from a dated parameter (set in init).
     _budget_steps: np.ndarray | None = None
     REQUIRES: ClassVar[dict[str, str]] = {}
+    STATES: ClassVar[tuple[State, ...]] = ()
+    RESULTS: ClassVar[tuple[Result, ...]] = ()
     _BASE_ARGS: ClassVar[dict[str, Arg]] = {
         "label": Arg("name", help="unique label"),
         "start": Arg("month", "2021-03", help="first month it acts"),
@@ -123,6 +176,7 @@ class Policy:
         self.initialized = False
         self.finalized = False
         self.spent: np.ndarray | None = None
+        self.results: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def init(self, model: PovertyModel) -> None:
@@ -138,6 +192,14 @@ class Policy:
             self.ti_start = max(start_m - first, 0)
             self.ti_end = min(end_m - first, model.paths.n_steps)
         self.spent = np.zeros(model.paths.n_steps + 1)
+        self.results = {r.name: np.zeros(model.paths.n_steps + 1) for r in self.RESULTS}
+        for state in self.STATES:
+            n = model.workers.n if state.entity == "worker" else model.households.n
+            if state.shared:
+                arr = model.modifiers.declare(state.name, state.dtype)
+            else:
+                arr = np.full(n, state.default, dtype=state.dtype)
+            setattr(self, state.name, arr)
         self._months = model.paths.months
         self.initialized = True
 
@@ -269,7 +331,7 @@ class Policy:
             month: Month index to read at instead (default: this step's month).
         """
         if month is None:
-            step = 0 if getattr(model, "_stationary", False) else getattr(model, "t", 0)
+            step = 0 if getattr(model, "in_burn_in", False) else getattr(model, "t", 0)
             month = int(model.paths.months[step])
         return model.params.value(path, at=month)
 
@@ -303,7 +365,7 @@ class Policy:
                    model: PovertyModel | None = None) -> int:
         """How many units of ``unit_cost`` Rp fit in the budget left this year (at most wanted)."""
         left = self.budget_left(t)
-        if unit_cost <= 0 or math.isinf(left) or (model is not None and model._stationary):
+        if unit_cost <= 0 or math.isinf(left) or (model is not None and model.in_burn_in):
             return int(wanted)
         return int(min(wanted, math.floor(left / unit_cost + 1e-9)))
 
@@ -312,7 +374,7 @@ class Policy:
 
         Spending during the burn-in (``model`` in its stationary history) is not recorded.
         """
-        if model is not None and model._stationary:
+        if model is not None and model.in_burn_in:
             return
         if amount < 0:
             raise ValueError(f"{self.label}: negative spending {amount}")
@@ -327,7 +389,44 @@ class Policy:
         policy that draws in two hooks of one month must give each its own ``purpose``.
         """
         name = f"policy:{self.label}" + (f":{purpose}" if purpose else "")
-        return model.streams.generator(name, model._draw_t)
+        return model.streams.generator(name, model.draw_month)
+
+    def uniform_at(self, model: PovertyModel, purpose: str, slots: np.ndarray) -> np.ndarray:
+        """This month's uniform for each of ``slots`` on the policy's own stream (counter-based).
+
+        One number per worker or household slot, the same whatever other slots are asked for
+        (:meth:`simulation.streams.Streams.uniform_at`): for a stage that draws for a few slots.
+        """
+        return model.streams.uniform_at(f"policy:{self.label}:{purpose}", model.draw_month,
+                                        slots)
+
+    # ------------------------------------------------------------------ paying and reporting
+    def pay(self, model: PovertyModel, households: np.ndarray, amounts: float | np.ndarray,
+            into: str = "transfers", booked: float | None = None) -> float:
+        """Pay ``amounts`` Rp to sample ``households`` this month and book the spending.
+
+        Adds to ``households.transfers`` (cash this month; ``into="savings"`` for a lump sum
+        that goes to savings) with repeats allowed, and records the real rupiah (sample amounts
+        times the sample weight) through :meth:`spend`, which enforces the annual budget. The
+        one place where a policy's money reaches households, so that what households receive
+        is what the run books. ``booked`` (real Rp) books a different amount: a programme whose
+        cost includes more than what reaches households (padat karya's materials).
+
+        Returns:
+            The real rupiah booked.
+        """
+        households = np.asarray(households)
+        amounts = np.broadcast_to(np.asarray(amounts, dtype=np.float64), households.shape)
+        if len(households):
+            np.add.at(getattr(model.households, into), households, amounts.astype(np.float32))
+        total = float(amounts.sum()) * model.sample_weight if booked is None else float(booked)
+        self.spend(model.t, total, model)
+        return total
+
+    def record(self, model: PovertyModel, name: str, value: float) -> None:
+        """Add ``value`` to the declared result ``name`` this month (not during the burn-in)."""
+        if not model.in_burn_in:
+            self.results[name][model.t] += value
 
     # ------------------------------------------------------------------ description
     def to_dict(self) -> dict[str, Any]:

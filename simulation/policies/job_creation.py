@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.errors import InputError
-from simulation.policies.base import Arg, Policy, register
+from simulation.policies.base import Arg, Policy, Result, register
 from simulation.population import informal_base_earnings
 from simulation.sampling import argsort_ties
 from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
@@ -85,8 +85,7 @@ class _JobCreationPolicy(Policy):
         super().init(model)
         for name in self.DEFAULTS:  # fail now, naming the path, if a parameter is missing
             self.setting(model, name)
-        self._weight = float(model.households.weight[0])
-        self.stats: dict[str, float] = {}
+        self._weight = model.sample_weight
 
     def monthly_units(self, model: PovertyModel, per_year: float,
                       rng: np.random.Generator) -> int:
@@ -99,10 +98,9 @@ class _JobCreationPolicy(Policy):
             return max(int(wanted), 0)
         return self.affordable(model.t, unit_cost, wanted, model)
 
-    def count(self, model: PovertyModel, key: str, n: float) -> None:
-        """Add ``n`` to the run's tally ``key`` (the burn-in is not counted)."""
-        if not model._stationary:
-            self.stats[key] = self.stats.get(key, 0) + n
+    def count(self, model: PovertyModel, key: str, n: int) -> None:
+        """Add ``n`` sample units to the result ``key``, in real persons (not in the burn-in)."""
+        self.record(model, key, n * self._weight)
 
 
 def select_workers(model: PovertyModel, eligible: np.ndarray, n: int, poor_share: float,
@@ -183,7 +181,7 @@ class PadatKarya(_JobCreationPolicy):
     net of that loss (at least 0): the loss is a choice, not a shock, so it is netted from the
     payment rather than cut from earnings, where the household's informal risk sharing would
     partly make it good. This month's paid participants are in ``self.paid_now``; the run's
-    tallies in ``self.stats``.
+    tallies in ``self.results``.
 
     Spending is the wage bill grossed up for materials, tools and supervision:
     ``wages / (1 - materials_share)``. When the budget runs short, the latest places are not paid
@@ -212,6 +210,10 @@ class PadatKarya(_JobCreationPolicy):
     """
 
     kind = "padat_karya"
+    RESULTS = (
+        Result("participants", "Persons starting a spell", "persons"),
+        Result("participant_months", "Persons paid in the month", "persons"),
+    )
     ARGS = {
         "scale": _SCALE,
         "workers_per_year": Arg("float", None, minimum=0, optional=True,
@@ -311,10 +313,10 @@ class PadatKarya(_JobCreationPolicy):
         forgone = np.where((st == CASUAL) | (st == OWN_ACCOUNT),
                            self.forgone_fraction(model) * w.earnings[paid], 0.0)
         net = np.maximum(self.monthly_pay(model) - forgone, 0.0).astype(np.float32)
-        np.add.at(model.households.transfers, w.household[paid], net)
+        # The wage bill grossed up for materials is booked; households receive the net wage.
+        self.pay(model, w.household[paid], net, booked=self.unit_cost(model) * n)
         self.months_left[paid] -= 1
         self.paid_now = paid
-        self.spend(model.t, self.unit_cost(model) * n, model)
         self.count(model, "participant_months", n)
 
 
@@ -343,7 +345,7 @@ class TkmGrants(_JobCreationPolicy):
     market (informal exit, a formal job). Active businesses are tracked in ``self.uplift`` (per
     worker slot, 0 = none); this month's grantees and failures are in ``self.granted_now`` and
     ``self.failed_now``; the run's tallies (grantees, business-months, failures, ended by the
-    market) in ``self.stats``.
+    market) in ``self.results``.
 
     Args:
         scale: Multiplier on the size (default 1).
@@ -362,6 +364,12 @@ class TkmGrants(_JobCreationPolicy):
     """
 
     kind = "tkm_grants"
+    RESULTS = (
+        Result("grantees", "Persons receiving a grant", "persons"),
+        Result("business_months", "Grant businesses running", "persons"),
+        Result("failures", "Grant businesses failing", "persons"),
+        Result("ended_by_market", "Grant businesses left for another job", "persons"),
+    )
     ARGS = {
         "scale": _SCALE,
         "groups_per_year": Arg("float", None, minimum=0, optional=True,
@@ -506,6 +514,7 @@ class FormalJobCreation(_JobCreationPolicy):
     """
 
     kind = "formal_job_creation"
+    RESULTS = (Result("jobs_added", "Formal vacancies added", "jobs"),)
     ARGS = {
         "scale": _SCALE,
         "jobs_per_year": Arg("float", None, minimum=0, optional=True,
@@ -526,7 +535,7 @@ class FormalJobCreation(_JobCreationPolicy):
 
     def before_labour_market(self, model: PovertyModel) -> None:
         """Add this month's jobs to formal employers' desired headcount."""
-        if model._stationary:
+        if model.in_burn_in:
             return
         rng = self.rng(model)
         wanted = self.monthly_units(model, self.setting(model, "jobs_per_year"), rng)

@@ -1,8 +1,8 @@
 """BPJS Ketenagakerjaan: membership, contributions, benefits, and government-paid (PBI) membership.
 
-Two policies of the ``social_insurance`` lever share the per-worker membership state held in
-:class:`~simulation.state.WorkerState` (``is_insured``: a member this month; ``contrib_months``:
-months of wage-earner contributions since the last JKP claim):
+Two policies of the ``social_insurance`` lever share the per-worker membership state that the
+scheme owns (``BpjsTk.is_insured``: a member this month; ``BpjsTk.contrib_months``: months of
+wage-earner contributions since the last JKP claim):
 
 * :class:`BpjsTk` (``bpjs_tk``) is the scheme as it runs. It owns the membership flags and a
   fund account. Formal employees are members when their employer complies (chosen once per
@@ -49,7 +49,7 @@ from simulation.dated import settings_by_step
 from simulation.errors import InputError
 from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
-from simulation.policies.base import Arg, Policy, register
+from simulation.policies.base import Arg, Policy, Result, State, register
 from simulation.sampling import argsort_ties
 from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNPAID
 
@@ -112,7 +112,7 @@ class SchemeRules:
 
 
 def _acting(policy: Policy, model: PovertyModel) -> bool:
-    if model._stationary:
+    if model.in_burn_in:
         return policy.ti_start <= 0 <= policy.ti_end
     return policy.is_active(model.t)
 
@@ -144,6 +144,26 @@ class BpjsTk(Policy):
 
     kind = "bpjs_tk"
     lever = "social_insurance"
+    STATES = (
+        State("is_insured", "worker", "bool", False, help="an active member this month"),
+        State("contrib_months", "worker", "int16", 0,
+              help="months of wage-earner (PU) contributions since the last JKP claim"),
+        State("last_wage", "worker", "float32", 0.0, help="last insured wage (Rp a month)"),
+        State("jkp_months_left", "worker", "int8", 0, help="JKP benefit months left"),
+        State("jkp_wage", "worker", "float32", 0.0, help="wage the JKP benefit is paid on"),
+        State("jkm_remaining", "household", "float64", 0.0,
+              help="JKM periodic benefit still to pay (Rp)"),
+        State("jkm_instalment", "household", "float64", 0.0,
+              help="JKM periodic benefit paid each month (Rp)"),
+    )
+    RESULTS = (
+        *(Result(name, name.replace("_", " ").capitalize(), "Rp") for name in FLOW_NAMES),
+        Result("balance", "Fund balance (end of month)", "Rp", "stock"),
+        Result("members", "Active members", "persons", "stock"),
+        Result("members_pu", "Members through their employer (PU)", "persons", "stock"),
+        Result("members_bpu", "Voluntary non-wage members (BPU)", "persons", "stock"),
+        Result("members_pbi", "Members paid for by the government (PBI)", "persons", "stock"),
+    )
     ARGS = {
         "pu_compliance_rate": Arg("rate", None, optional=True,
                                   help="share of formal employees covered (default: parameter)"),
@@ -174,18 +194,13 @@ class BpjsTk(Policy):
         self._bpu_u = g.random(model.workers.n)
         self._membership: dict = {}
         self._apply_membership(self.rules)
-        n_steps, n_w, n_h = model.paths.n_steps + 1, model.workers.n, model.households.n
-        self.flows = {name: np.zeros(n_steps) for name in FLOW_NAMES}
-        self.balance = np.zeros(n_steps)
-        self.members = np.zeros(n_steps)
-        self.members_pu = np.zeros(n_steps)
-        self.members_bpu = np.zeros(n_steps)
-        self.members_pbi = np.zeros(n_steps)
-        self.last_wage = np.zeros(n_w, dtype=np.float32)
-        self.jkp_months_left = np.zeros(n_w, dtype=np.int8)
-        self.jkp_wage = np.zeros(n_w, dtype=np.float32)
-        self.jkm_remaining = np.zeros(n_h)
-        self.jkm_instalment = np.zeros(n_h)
+        # Views of the declared results (the same arrays).
+        self.flows = {name: self.results[name] for name in FLOW_NAMES}
+        self.balance = self.results["balance"]
+        self.members = self.results["members"]
+        self.members_pu = self.results["members_pu"]
+        self.members_bpu = self.results["members_bpu"]
+        self.members_pbi = self.results["members_pbi"]
         self.payers: list[PbiContributions] = []
 
     @staticmethod
@@ -223,7 +238,7 @@ class BpjsTk(Policy):
 
     def _rules_now(self, model: PovertyModel) -> SchemeRules:
         """The rules in force this month (March 2021's during the burn-in)."""
-        rules = self.rules_by_step[0 if model._stationary else model.t]
+        rules = self.rules_by_step[0 if model.in_burn_in else model.t]
         if rules is not self.rules:
             self.rules = rules
             self._apply_membership(rules)
@@ -235,7 +250,7 @@ class BpjsTk(Policy):
 
     # ------------------------------------------------------------------ helpers
     def _record(self, model: PovertyModel, name: str, amount: float) -> None:
-        if not model._stationary:
+        if not model.in_burn_in:
             self.flows[name][model.t] += amount
 
     def _is_jkp_in_force(self, model: PovertyModel) -> bool:
@@ -244,27 +259,27 @@ class BpjsTk(Policy):
     # ------------------------------------------------------------------ hooks
     def after_separations(self, model: PovertyModel, formal_losers: np.ndarray) -> None:
         """Insured formal job losers with enough contributions claim JKP (from Feb-2022)."""
-        w, r = model.workers, self._rules_now(model)
+        r = self._rules_now(model)
         if len(formal_losers) == 0 or not self._is_jkp_in_force(model):
             return
-        eligible = formal_losers[w.is_insured[formal_losers]
-                                 & (w.contrib_months[formal_losers]
+        eligible = formal_losers[self.is_insured[formal_losers]
+                                 & (self.contrib_months[formal_losers]
                                     >= r.jkp_min_contribution_months)]
         # One uniform per worker slot (common random numbers), computed for the eligible only.
-        u = model.streams.uniform_at(f"policy:{self.label}:jkp", model._draw_t, eligible)
+        u = self.uniform_at(model, "jkp", eligible)
         claim = eligible[u < np.float32(r.jkp_take_up_rate)]
         self.jkp_months_left[claim] = 6
         self.jkp_wage[claim] = np.minimum(self.last_wage[claim], np.float32(r.jkp_wage_cap))
-        w.contrib_months[claim] = 0
+        self.contrib_months[claim] = 0
 
     def after_shocks(self, model: PovertyModel, events: dict[str, np.ndarray]) -> None:
         """Pay JKM for last month's members who died, renew membership, collect, pay JKK."""
         w, hh, r = model.workers, model.households, self._rules_now(model)
         weight = hh.weight
         dead = events.get("death", np.empty(0, dtype=np.intp))
-        self._pay_jkm(model, dead[w.is_insured[dead]])
-        w.is_insured[dead] = False
-        w.contrib_months[dead] = 0
+        self._pay_jkm(model, dead[self.is_insured[dead]])
+        self.is_insured[dead] = False
+        self.contrib_months[dead] = 0
         self.jkp_months_left[dead] = 0
         self.last_wage[dead] = 0.0
         for payer in self.payers:
@@ -286,9 +301,9 @@ class BpjsTk(Policy):
                 pbi[paid] = True
                 self._record(model, "contributions_pbi",
                              float(weight[w.household[paid]].sum()) * payer.contribution)
-        w.is_insured[:] = pu | bpu | pbi
+        self.is_insured[:] = pu | bpu | pbi
         i_pu = np.flatnonzero(pu)  # (index writes beat masked ufuncs: a sixth of the slots)
-        w.contrib_months[i_pu] = np.minimum(w.contrib_months[i_pu].astype(np.int32) + 1,
+        self.contrib_months[i_pu] = np.minimum(self.contrib_months[i_pu].astype(np.int32) + 1,
                                             np.iinfo(np.int16).max).astype(np.int16)
         self.last_wage[i_pu] = wage[i_pu]
 
@@ -308,14 +323,14 @@ class BpjsTk(Policy):
 
         # JKK: care paid to the provider, earnings replaced during the spell.
         acc = events.get("accident", np.empty(0, dtype=np.intp))
-        acc = acc[w.is_insured[acc]]
+        acc = acc[self.is_insured[acc]]
         if len(acc) and getattr(model, "shocks", None) is not None:
             care = model.shocks.settings.care_cost * r.jkk_care_covered_rate
             settled = model.shocks.cover(w.household[acc], np.full(len(acc), care))
             self._record(model, "benefits_jkk_care",
                          float((settled * weight[w.household[acc]]).sum()))
         off = events.get("incapacitated", np.empty(0, dtype=np.intp))
-        off = off[w.is_insured[off]]
+        off = off[self.is_insured[off]]
         if len(off):
             lost_off = lost[off].astype(np.float64)
             cap = np.where(pu[off], np.inf, r.bpu_reported_income)
@@ -324,20 +339,20 @@ class BpjsTk(Policy):
             self._record(model, "benefits_jkk_income",
                          float((pay * weight[w.household[off]]).sum()))
 
-        if not model._stationary:
+        if not model.in_burn_in:
             t = model.t
             if (weight == weight[0]).all():  # equal weights: counts suffice
                 w0 = float(weight[0])
                 self.members_pu[t] = np.count_nonzero(pu) * w0
                 self.members_bpu[t] = np.count_nonzero(bpu) * w0
                 self.members_pbi[t] = np.count_nonzero(pbi) * w0
-                self.members[t] = np.count_nonzero(w.is_insured) * w0
+                self.members[t] = np.count_nonzero(self.is_insured) * w0
             else:
                 wsum = weight[w.household]
                 self.members_pu[t] = float(wsum[pu].sum())
                 self.members_bpu[t] = float(wsum[bpu].sum())
                 self.members_pbi[t] = float(wsum[pbi].sum())
-                self.members[t] = float(wsum[w.is_insured].sum())
+                self.members[t] = float(wsum[self.is_insured].sum())
 
     def _pay_jkm(self, model: PovertyModel, dead_insured: np.ndarray) -> None:
         if len(dead_insured) == 0:
@@ -373,7 +388,7 @@ class BpjsTk(Policy):
             self.jkm_instalment[done] = 0.0
             hh.transfers[due] += pay.astype(np.float32)
             self._record(model, "benefits_jkm_periodic", float((pay * hh.weight[due]).sum()))
-        if not model._stationary:
+        if not model.in_burn_in:
             t = model.t
             net = (sum(self.flows[n][t] for n in FLOW_NAMES if n.startswith("contributions"))
                    - sum(self.flows[n][t] for n in FLOW_NAMES if n.startswith("benefits")))
@@ -416,6 +431,8 @@ class PbiContributions(Policy):
 
     kind = "pbi_contributions"
     lever = "social_insurance"
+    STATES = (State("enrolled", "worker", "bool", False, help="enrolled as a PBI member"),)
+    RESULTS = (Result("enrolled_persons", "PBI members enrolled", "persons", "stock"),)
     PARAMETER_GROUP = _P.rstrip(".")
     DEFAULTS = {"take_up": "pbi_take_up_rate", "poor_share": "pbi_poor_share",
                 "contribution_monthly": "bpu_contribution"}
@@ -438,7 +455,8 @@ class PbiContributions(Policy):
             raise InputError(self._file, f"{self._key}.type",
                              "a bpjs_tk policy in the same run (it pays PBI members' benefits)",
                              self.kind)
-        schemes[0].register_payer(self)
+        self.scheme = schemes[0]
+        self.scheme.register_payer(self)
         # Take-up, the poor cut and the contribution in force in each step (this month's in
         # take_up_rate, poor_cutoff and contribution).
         self._take_up = self.monthly_setting(model, "take_up")
@@ -447,18 +465,17 @@ class PbiContributions(Policy):
         self._refresh(model)
         g = model.streams.generator(f"policy:{self.label}:take_up", 0)
         self._accept_u = g.random(model.workers.n)
-        self.enrolled = np.zeros(model.workers.n, dtype=bool)
-        self.n_enrolled = np.zeros(model.paths.n_steps + 1)
+        self.n_enrolled = self.results["enrolled_persons"]  # a view of the declared result
 
     def _refresh(self, model: PovertyModel) -> None:
-        step = 0 if model._stationary else getattr(model, "t", 0)
+        step = 0 if model.in_burn_in else getattr(model, "t", 0)
         self.take_up_rate = float(self._take_up[step])
         self.poor_cutoff = float(self._poor_cutoff[step])
         self.contribution = float(self._contribution[step])
 
     def target_slots(self, model: PovertyModel) -> int:
         """Target members in sample worker slots."""
-        return int(round(self.members / float(model.households.weight[0])))
+        return int(round(self.members / model.sample_weight))
 
     def before_labour_market(self, model: PovertyModel) -> None:
         """Fill the enrolment up to the target from the registry's poorest eligible workers."""
@@ -467,12 +484,12 @@ class PbiContributions(Policy):
         k = self.target_slots(model) - int(self.enrolled.sum())
         if k > 0:
             pct = model.registry.percentile[w.household]
-            eligible = (~self.enrolled & _INFORMAL[w.status] & ~w.is_insured
+            eligible = (~self.enrolled & _INFORMAL[w.status] & ~self.scheme.is_insured
                         & (pct < self.poor_cutoff) & (self._accept_u < self.take_up_rate))
             cand = np.flatnonzero(eligible)
             cand = cand[argsort_ties(pct[cand])][:k]
             self.enrolled[cand] = True
-        if not model._stationary:
+        if not model.in_burn_in:
             self.n_enrolled[model.t] = float(
                 model.households.weight[w.household[self.enrolled]].sum())
 

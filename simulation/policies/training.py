@@ -5,10 +5,10 @@ the baseline has one of each, with defaults in ``parameters/programmes/training.
 (``programmes.training.<programme>_<setting>``). Each month it acts in:
 
 1. effects fade (``effect_half_life_months``);
-2. this month's completers get their effects: a **skill boost** (added to ``workers.skill``, a
-   log boost to the chance of winning a vacancy in the matching queue,
-   :func:`simulation.labour_market.seeker_weights`) and an **earnings premium** (added to
-   ``workers.earnings_premium``; :func:`simulation.labour_market.update_earnings` multiplies
+2. this month's completers get their effects: a **skill boost** (added to the shared modifier
+   ``search_log_boost``, a log boost to the chance of winning a vacancy in the matching queue,
+   :func:`simulation.labour_market.seeker_weights`) and an **earnings premium** (added to the
+   modifier ``earnings_premium``; :func:`simulation.labour_market.update_earnings` multiplies
    earnings by ``1 + premium`` in any job);
 3. new trainees enrol: ``slots_per_year * scale / 12`` persons (converted to sample workers
    with the household weight), a ``poor_share`` of them from the households the registry ranks
@@ -23,7 +23,8 @@ Heterogeneity: trainees who are rural, informal workers, or in the poorest
 ``disadvantaged_consumption_percentile`` of persons get ``disadvantaged_effect_share`` of the
 full effect (PSM on Sakernas 2023: no earnings gain for the poorest, rural and informal; row 201
 of the shared data). The full effects are calibrated so that a simulated Prakerja lottery
-(:func:`simulate_lottery`) recovers J-PAL's +4.7 pp employment and +10% earnings (rows 196, 200).
+(``calibration/prakerja_lottery.py``) recovers J-PAL's +4.7 pp employment and +10% earnings
+(rows 196, 200).
 
 Training does not create vacancies: the number of hires comes from the matching function, which
 counts seekers by search intensity, not skill. A skill boost moves trainees up the queue, so with
@@ -50,10 +51,11 @@ import numpy as np
 
 from simulation import detmath
 from simulation.errors import InputError
-from simulation.parameter_set import ParameterSet, baseline_parameters, month_index, month_label
-from simulation.policies.base import Arg, Policy, register
+from simulation.initial_state import burn_in_months
+from simulation.parameter_set import month_index
+from simulation.policies.base import Arg, Policy, Result, State, register
 from simulation.sampling import argsort_ties, person_quantile
-from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
+from simulation.state import CASUAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
 
 if TYPE_CHECKING:
     from simulation.model import PovertyModel
@@ -107,6 +109,17 @@ class VocationalTraining(Policy):
 
     kind = "vocational_training"
     lever = "training"
+    STATES = (
+        State("search_log_boost", "worker", "float32", shared=True,
+              help="log boost to the chance of winning a vacancy (both programmes add to it)"),
+        State("earnings_premium", "worker", "float32", shared=True,
+              help="proportional earnings gain (both programmes add to it)"),
+        State("trained", "worker", "bool", False, help="enrolled by this programme once"),
+    )
+    RESULTS = (
+        Result("enrolled", "Trainees enrolled", "persons"),
+        Result("completed", "Trainees completing", "persons"),
+    )
     ARGS = {
         "programme": Arg("str", "prakerja", help="prakerja or blk: which defaults to use"),
         "scale": Arg("float", 1.0, minimum=0, maximum=1000, help="multiplier of slots_per_year"),
@@ -163,10 +176,8 @@ class VocationalTraining(Policy):
         for name in self.ARGS:
             if name not in ("programme", "scale"):
                 self.setting(model, name, first)  # an unknown or missing parameter fails here
-        n = model.workers.n
-        self.trained = np.zeros(n, dtype=bool)
-        # Completers with effects, and this programme's part of their workers.skill and
-        # workers.earnings_premium (aligned with _effect_idx: one entry per completer).
+        # Completers with effects, and this programme's part of their search_log_boost and
+        # earnings_premium (aligned with _effect_idx: one entry per completer).
         self._effect_idx = np.empty(0, dtype=np.int64)
         self._skill_c = np.empty(0, dtype=np.float32)
         self._premium_c = np.empty(0, dtype=np.float32)
@@ -183,19 +194,18 @@ class VocationalTraining(Policy):
         self._queue: list[np.ndarray] = []
         self._burn_k = 0
         self._clock = 0
-        steps = model.paths.n_steps + 1
-        self.enrolled = np.zeros(steps)  # real persons enrolled in each step
-        self.completed = np.zeros(steps)  # real persons completing in each step
         self._end_step = month_index(self.end) - first
-        from simulation.model import burn_in_months  # here: model imports the policies
-
         self._burn_total = burn_in_months(model.params)
+        w = model.workers  # the fixed part of each worker's applicant cell
+        self._static_cell = (np.int8(2) * model.households.is_urban[w.household]
+                             + (w.education >= 2)).astype(np.int8)
 
     def admit(self, workers: np.ndarray) -> None:
         """Enrol these sample workers at the next month's enrolment, besides the slots.
 
-        Used by :func:`simulate_lottery` to admit lottery winners; workers already trained by
-        this programme are skipped; the budget still applies.
+        Used by the simulated lottery (``calibration/prakerja_lottery.py``) to admit its
+        winners; workers already trained by this programme are skipped; the budget still
+        applies.
         """
         self._queue.append(np.asarray(workers, dtype=np.int64))
 
@@ -210,7 +220,7 @@ class VocationalTraining(Policy):
     # ------------------------------------------------------------------ hooks
     def before_labour_market(self, model: PovertyModel) -> None:
         """Fade effects, give this month's completers theirs, enrol new trainees."""
-        if model._stationary:
+        if model.in_burn_in:
             self._clock = self._burn_k
             self._burn_k += 1
         else:
@@ -228,15 +238,12 @@ class VocationalTraining(Policy):
         due = np.flatnonzero((self._p_first <= c) & (c <= last))
         if len(due):
             amount = self._p_monthly[due] + np.where(last[due] == c, self._p_survey[due], 0.0)
-            weight = float(model.households.weight[0])
-            t = model.t
             paid = len(due)
-            if self.annual_budget is not None and not model._stationary:
-                cum = np.cumsum(amount) * weight
-                paid = int(np.searchsorted(cum, self.budget_left(t) * (1 + 1e-12), "right"))
-            np.add.at(model.households.transfers, self._p_hh[due[:paid]],
-                      amount[:paid].astype(np.float32))
-            self.spend(t, float(amount[:paid].sum()) * weight, model)
+            if self.annual_budget is not None and not model.in_burn_in:
+                cum = np.cumsum(amount) * model.sample_weight
+                paid = int(np.searchsorted(cum, self.budget_left(model.t) * (1 + 1e-12),
+                                           "right"))
+            self.pay(model, self._p_hh[due[:paid]], amount[:paid])
         keep = last > c
         for name in ("_p_hh", "_p_first", "_p_months", "_p_monthly", "_p_survey"):
             setattr(self, name, getattr(self, name)[keep])
@@ -248,8 +255,8 @@ class VocationalTraining(Policy):
         if half_life <= 0 or len(idx) == 0:
             return
         keep = np.float32(detmath.power(0.5, 1.0 / half_life))
-        w = model.workers
-        for name, theirs in (("_skill_c", w.skill), ("_premium_c", w.earnings_premium)):
+        for name, theirs in (("_skill_c", self.search_log_boost),
+                             ("_premium_c", self.earnings_premium)):
             old = getattr(self, name)
             new = old * keep
             theirs[idx] += new - old  # idx has no repeats (one completion per worker)
@@ -267,27 +274,25 @@ class VocationalTraining(Policy):
         skill = (np.float32(self.setting(model, "skill_boost")) * factor).astype(np.float32)
         premium = (np.float32(self.setting(model, "earnings_premium")) * factor).astype(
             np.float32)
-        w = model.workers
         # Each worker is trained at most once by a programme, so ``who`` has no repeats and is
         # not in _effect_idx yet.
-        w.skill[who] += skill
-        w.earnings_premium[who] += premium
+        self.search_log_boost[who] += skill
+        self.earnings_premium[who] += premium
         self._effect_idx = np.concatenate([self._effect_idx, who])
         self._skill_c = np.concatenate([self._skill_c, skill])
         self._premium_c = np.concatenate([self._premium_c, premium])
-        if not model._stationary:
-            self.completed[model.t] += len(who) * float(model.households.weight[0])
+        self.record(model, "completed", len(who) * model.sample_weight)
 
     def _enrol(self, model: PovertyModel) -> None:
         queued = np.unique(np.concatenate(self._queue)) if self._queue else None
         self._queue = []
         duration = int(self.setting(model, "duration_months"))
-        if model._stationary:
+        if model.in_burn_in:
             history = int(self.setting(model, "history_months"))
             may_enrol = self._burn_total - self._burn_k < history  # _burn_k already counts now
         else:
             may_enrol = model.t + duration <= self._end_step
-        weight = float(model.households.weight[0])
+        weight = model.sample_weight
         expected = (float(self.setting(model, "slots_per_year")) * self.scale / 12.0 / weight
                     if may_enrol else 0.0)
         if expected <= 0 and (queued is None or len(queued) == 0):
@@ -309,8 +314,7 @@ class VocationalTraining(Policy):
             return
         self.trained[who] = True
         self.spend(model.t, fee * weight * len(who), model)
-        if not model._stationary:
-            self.enrolled[model.t] += len(who) * weight
+        self.record(model, "enrolled", len(who) * weight)
         completes = rng.random(len(who)) < float(self.setting(model, "completion_rate"))
         done = who[completes]
         factor = np.where(self.disadvantaged(model, done),
@@ -331,9 +335,9 @@ class VocationalTraining(Policy):
     # ------------------------------------------------------------------ helpers
     def _affordable_cohort(self, model: PovertyModel, unit_cost: float, wanted: int) -> int:
         """Trainees whose fee and possible incentives fit in the year's budget, less promises."""
-        if self.annual_budget is None or model._stationary or unit_cost <= 0:
+        if self.annual_budget is None or model.in_burn_in or unit_cost <= 0:
             return int(wanted)
-        weight = float(model.households.weight[0])
+        weight = model.sample_weight
         c = self._clock
         left = np.maximum(self._p_first + self._p_months - np.maximum(self._p_first, c), 0)
         started = self._p_first < c  # the survey incentive is still owed in every case
@@ -379,7 +383,7 @@ class VocationalTraining(Policy):
                 share[c] = ((p_out if c & 4 else 1 - p_out) * (p_urb if c & 2 else 1 - p_urb)
                             * (p_sec if c & 1 else 1 - p_sec))
             counts = rng.multinomial(n_open, share / share.sum())
-            cell = self._static_cell(model) + np.int8(4) * (w.status == UNEMPLOYED)
+            cell = self._static_cell + np.int8(4) * (w.status == UNEMPLOYED)
             cell[~eligible] = 8
             # One stable counting sort by cell: members of cell c are a slice, in index order.
             by_cell = np.argsort(cell, kind="stable")
@@ -391,7 +395,7 @@ class VocationalTraining(Policy):
         return np.concatenate(chosen)
 
     def effects(self, workers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """This programme's part of ``skill`` and ``earnings_premium`` of the given workers.
+        """This programme's part of ``search_log_boost`` and ``earnings_premium`` of workers.
 
         Zero for workers it has not trained to completion.
         """
@@ -403,17 +407,6 @@ class VocationalTraining(Policy):
         skill = np.where(found, self._skill_c[order][j] if len(known) else 0.0, 0.0)
         premium = np.where(found, self._premium_c[order][j] if len(known) else 0.0, 0.0)
         return skill.astype(np.float32), premium.astype(np.float32)
-
-    @staticmethod
-    def _static_cell(model: PovertyModel) -> np.ndarray:
-        """The fixed part of each worker's applicant cell: 2 x urban + senior secondary."""
-        cached = getattr(model, "_training_static_cell", None)
-        if cached is None:
-            w = model.workers
-            cached = (np.int8(2) * model.households.is_urban[w.household]
-                      + (w.education >= 2)).astype(np.int8)
-            model._training_static_cell = cached
-        return cached
 
     def disadvantaged(self, model: PovertyModel, workers: np.ndarray) -> np.ndarray:
         """Whether each worker is rural, an informal worker, or in a poorest household.
@@ -438,130 +431,3 @@ class VocationalTraining(Policy):
         status = w.status[workers]
         informal = (status == CASUAL) | (status == OWN_ACCOUNT) | (status == UNPAID)
         return (~hh.is_urban[home]) | informal | (hh.consumption[home] / hh.size[home] < cut)
-
-
-# ----------------------------------------------------------------------------------------------
-# A simulated Kartu Prakerja lottery
-# ----------------------------------------------------------------------------------------------
-def simulate_lottery(params: ParameterSet | None = None, n_households: int = 100_000,
-                     seed: int = 0, *, n_applicants: int | None = None,
-                     applicant_share: float = 0.01, start: str = "2021-04",
-                     months_after: int = 12, replications: int = 1,
-                     programme: str = "prakerja", policy_args: dict | None = None,
-                     spillover: bool = False) -> dict:
-    """Simulate J-PAL's Prakerja lottery: admit a random half of look-alike applicants.
-
-    In each replication a model is run to the month before ``start``; applicants are drawn
-    with the programme's profile (:meth:`VocationalTraining.draw_trainees`, on a ``lottery``
-    stream); a random half is admitted through the policy in ``start`` (the other half is not)
-    and the model runs ``months_after`` more months from the lottery. The policy admits nobody
-    else (``scale`` 0), so the lottery is the only training in the world. Outcomes are compared
-    in the last month: employment (any status but unemployed, J-PAL's "employed or running a
-    business"), formal employment and earnings from all jobs (Rp per month; 0 when not
-    working). The comparison is intention-to-treat (non-completers stay in the admitted arm),
-    as in a lottery.
-
-    Args:
-        params: Parameters (default: the baseline).
-        n_households: Sample households per replication.
-        seed: Root seed; replication ``r`` uses ``SeedSequence(seed).spawn(replications)[r]``.
-        n_applicants: Applicants per replication (default: ``applicant_share`` of workers).
-        applicant_share: Applicants as a share of the labour force when ``n_applicants`` is None;
-            small, so that winners barely crowd out losers (a lottery estimand is partial
-            equilibrium).
-        start: Month of admission (``YYYY-MM``; after March 2021).
-        months_after: Months from admission to the outcome (J-PAL: about a year).
-        replications: Independent model runs pooled.
-        programme: ``prakerja`` or ``blk`` (which defaults the policy uses).
-        policy_args: Other :class:`VocationalTraining` arguments (e.g. ``skill_boost``).
-        spillover: Also run each replication without the lottery (same seed) and report how
-            much the losers' outcomes changed because winners took jobs from them.
-
-    Returns:
-        ``employment_effect_pp`` and ``earnings_effect_pct`` with standard errors
-        (``*_se``), ``formal_effect_pp``, group means, ``n_treated``, ``n_control``, and
-        with ``spillover`` the losers' ``control_spillover_employment_pp`` and
-        ``control_spillover_earnings_pct``.
-
-    Examples:
-        >>> out = simulate_lottery(n_households=3000, seed=1, months_after=2)  # doctest: +SKIP
-        >>> sorted(out)[:2]  # doctest: +SKIP
-        ['control_earnings', 'control_employment']
-    """
-    from simulation.model import PovertyModel  # here: the model imports this package
-
-    params = params if params is not None else baseline_parameters()
-    start_m = month_index(start, key="start")
-    first = month_index("2021-03")
-    if start_m <= first:
-        raise InputError("<simulate_lottery>", "start", "a month after 2021-03", start)
-    end = month_label(start_m + months_after)
-    lags = start_m - first  # steps run before the lottery, admission happens in step lags
-    roots = np.random.SeedSequence(seed).spawn(replications)
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "treat", "emp", "formal", "earn", "base_emp", "base_earn")}
-    for root in roots:
-        policy = VocationalTraining(label="lottery", programme=programme, scale=0.0,
-                                    start=start, end=end, **(policy_args or {}))
-        model = PovertyModel(params, n_households=n_households, seed=root, end=end,
-                             policies=[policy])
-        while model.t < lags - 1:
-            model.step()
-        lot = model.streams.generator("lottery", 0)
-        live = model.policies[0]
-        k = n_applicants if n_applicants is not None else int(applicant_share * model.workers.n)
-        applicants = live.draw_trainees(model, k, lot)
-        win = lot.permutation(len(applicants)) < len(applicants) // 2
-        live.admit(applicants[win])
-        while model.t < model.paths.n_steps:
-            model.step()
-        w = model.workers
-        parts["treat"].append(win)
-        parts["emp"].append(w.status[applicants] != UNEMPLOYED)
-        parts["formal"].append(w.status[applicants] == FORMAL)
-        parts["earn"].append(w.earnings[applicants].astype(np.float64))
-        if spillover:
-            base = PovertyModel(params, n_households=n_households, seed=root, end=end)
-            base.run()
-            parts["base_emp"].append(base.workers.status[applicants] != UNEMPLOYED)
-            parts["base_earn"].append(base.workers.earnings[applicants].astype(np.float64))
-    treat = np.concatenate(parts["treat"])
-    emp = np.concatenate(parts["emp"]).astype(np.float64)
-    formal = np.concatenate(parts["formal"]).astype(np.float64)
-    earn = np.concatenate(parts["earn"])
-    out = {"n_treated": int(treat.sum()), "n_control": int((~treat).sum()),
-           "replications": replications, "months_after": months_after}
-    for name, y in (("employment", emp), ("formal", formal), ("earnings", earn)):
-        out[f"treated_{name}"] = float(y[treat].mean())
-        out[f"control_{name}"] = float(y[~treat].mean())
-    d_emp, se_emp = _difference(emp, treat)
-    d_formal, se_formal = _difference(formal, treat)
-    d_earn, se_earn = _difference(earn, treat)
-    mc = out["control_earnings"]
-    out["employment_effect_pp"] = 100 * d_emp
-    out["employment_effect_pp_se"] = 100 * se_emp
-    out["formal_effect_pp"] = 100 * d_formal
-    out["formal_effect_pp_se"] = 100 * se_formal
-    out["earnings_effect_rp"] = d_earn
-    out["earnings_effect_rp_se"] = se_earn
-    # Percent of the losers' mean; the delta method adds the noise of that mean.
-    var_c = earn[~treat].var(ddof=1) / max((~treat).sum(), 1)
-    var_t = earn[treat].var(ddof=1) / max(treat.sum(), 1)
-    mt = out["treated_earnings"]
-    out["earnings_effect_pct"] = 100 * (mt / mc - 1)
-    out["earnings_effect_pct_se"] = 100 * math.sqrt(var_t / mc**2 + mt**2 * var_c / mc**4)
-    if spillover:
-        base_emp = np.concatenate(parts["base_emp"]).astype(np.float64)
-        base_earn = np.concatenate(parts["base_earn"])
-        out["control_spillover_employment_pp"] = 100 * float(emp[~treat].mean()
-                                                             - base_emp[~treat].mean())
-        out["control_spillover_earnings_pct"] = 100 * float(earn[~treat].mean()
-                                                            / base_earn[~treat].mean() - 1)
-    return out
-
-
-def _difference(y: np.ndarray, treat: np.ndarray) -> tuple[float, float]:
-    """Difference in means (treated - control) and its standard error (unequal variances)."""
-    a, b = y[treat], y[~treat]
-    se = math.sqrt(a.var(ddof=1) / max(len(a), 1) + b.var(ddof=1) / max(len(b), 1))
-    return float(a.mean() - b.mean()), se

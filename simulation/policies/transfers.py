@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.errors import InputError
-from simulation.policies.base import Arg, Policy, register
+from simulation.policies.base import Arg, Policy, Result, register
 
 if TYPE_CHECKING:
     from simulation.model import PovertyModel
@@ -45,6 +45,7 @@ class CashTransfer(Policy):
 
     kind = "cash_transfer"
     lever = "social_assistance"
+    RESULTS = (Result("recipients", "Households paid in the month", "households"),)
     ARGS = {
         "amount_monthly": Arg("money", help="Rp per household per month"),
         "households": Arg("float", None, minimum=0, optional=True,
@@ -126,8 +127,8 @@ class CashTransfer(Policy):
             mask = reg.below(float(self._coverage[t]))
             if eligible is not None:
                 mask &= eligible
-            return reg._order[mask[reg._order]]  # registry order, poorest first
-        k = int(round(float(self._coverage[t]) / float(model.households.weight[0])))
+            return reg.order[mask[reg.order]]  # registry order, poorest first
+        k = int(round(float(self._coverage[t]) / model.sample_weight))
         return reg.lowest(k, eligible)
 
     def recipients(self, model: PovertyModel, t: int | None = None) -> np.ndarray:
@@ -141,7 +142,7 @@ class CashTransfer(Policy):
     def pay_transfers(self, model: PovertyModel) -> None:
         """Pay the beneficiaries (within the budget); record the spending in real rupiah."""
         t = model.t
-        if model._stationary:
+        if model.in_burn_in:
             months = 1 if self._in_force[0] else 0
         else:
             months = int(self._months_paid[t])
@@ -149,10 +150,9 @@ class CashTransfer(Policy):
             return
         amount = float(self._amount[t]) * months
         who = self.beneficiaries(model, t)
-        weight = float(model.households.weight[0])
+        weight = model.sample_weight
         n = len(who) if self.annual_budget is None else self.affordable(
             t, amount * weight, len(who), model)  # affordable() overflows on an infinite budget
         who = who[:n]
-        model.households.transfers[who] += np.float32(amount)
-        self.spend(t, amount * weight * n, model)
-        self.last_paid = n
+        self.pay(model, who, amount)
+        self.record(model, "recipients", n * weight)

@@ -2,7 +2,7 @@
 
 J-PAL SEA's lottery evaluation (preliminary, Dec 2021; 47,000 endline respondents, about a year
 after enrolment) found +4.7 pp in "employed or running a business" and +10% in earnings from all
-jobs. :func:`simulation.policies.training.simulate_lottery` draws applicants who look like
+jobs. :func:`calibration.prakerja_lottery.simulate_lottery` draws applicants who look like
 Prakerja's (76% urban, 87% senior secondary or more, 88% not working), admits a random half
 through the baseline Prakerja policy and compares the halves 12 months later.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from simulation.parameter_set import baseline_parameters
-from simulation.policies.training import simulate_lottery
+from calibration.prakerja_lottery import simulate_lottery
 
 TARGETS = Path(__file__).resolve().parents[2] / "calibration/targets.csv"
 EMPLOYMENT_TOLERANCE_PP = 2.0

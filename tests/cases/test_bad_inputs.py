@@ -167,7 +167,7 @@ def no_model(monkeypatch):
     def ran(*args, **kwargs):
         raise AssertionError("a simulation started although the input was bad")
 
-    monkeypatch.setattr(ex, "_run_jobs", ran)
+    monkeypatch.setattr(ex.running, "_run_jobs", ran)
     monkeypatch.setattr(fs, "_run_blocks", ran)
     monkeypatch.setattr(model_module.PovertyModel, "__init__", ran)
 
@@ -251,7 +251,7 @@ def show(paths: list[Path]) -> None:
     def ran(*args, **kwargs):
         raise AssertionError("a simulation started although the input was bad")
 
-    ex._run_jobs = fs._run_blocks = ran
+    ex.running._run_jobs = fs._run_blocks = ran
     for path in paths:
         case = load_case(path)
         with tempfile.TemporaryDirectory() as folder:

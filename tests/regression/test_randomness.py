@@ -11,8 +11,8 @@ N = 2000
 END = "2021-09"  # six steps after the full baseline burn-in
 
 
-def _indicators(out: dict) -> dict:
-    return {k: v for k, v in out.items() if not k.startswith("_")}
+def _indicators(out) -> dict:
+    return {"date": out.dates, **out.indicators}
 
 
 def _run(seed):

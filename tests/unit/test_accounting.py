@@ -124,7 +124,7 @@ def test_seed_and_replication_columns_rerun_a_scenario_with_policies(run):
                                rtol=1e-12)
     sp = result.spending
     mine = sp[(sp["scenario"] == sc.name) & (sp["replication"] == 2) & (sp["label"] == "topup")]
-    np.testing.assert_allclose(mine["rupiah"], again["_spending"]["topup"], rtol=1e-12)
+    np.testing.assert_allclose(mine["rupiah"], again.spending()["topup"], rtol=1e-12)
 
 
 def test_a_run_without_policies_has_an_empty_spending_table(tmp_path):

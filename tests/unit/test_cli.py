@@ -186,7 +186,7 @@ def test_failure_while_writing_removes_the_partial_folder(tmp_path, monkeypatch)
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ex, "manifest", broken)
+    monkeypatch.setattr(ex.folder, "manifest", broken)
     out = tmp_path / "new" / "run"
     assert run(out) == 130
     assert list(tmp_path.iterdir()) == []  # neither the partial folder nor the parent made

@@ -120,7 +120,7 @@ def test_api_run_checks_its_folder_before_running(tmp_path, monkeypatch):
     def ran(*args, **kwargs):
         raise AssertionError("the run started")
 
-    monkeypatch.setattr(ex, "_run_jobs", ran)
+    monkeypatch.setattr(ex.running, "_run_jobs", ran)
     (tmp_path / "file").write_text("x")
     with pytest.raises(InputError, match="is a file"):
         ps.run(ps.scenario("a"), households=100, replications=1, end="2021-04",

@@ -34,8 +34,8 @@ def pair():
     vm = PovertyModel(PARAMS, n_households=2000, seed=2, end="2021-06", policies=[BPJS_TK])
     scheme = vm.policies[0]
     start = {"members": float(vm.households.weight[vm.workers.household[
-        vm.workers.is_insured]].sum()),
-        "contrib_months": int(vm.workers.contrib_months.sum()),
+        scheme.is_insured]].sum()),
+        "contrib_months": int(scheme.contrib_months.sum()),
         "jkp_months_left": int(scheme.jkp_months_left.sum()),
         "jkp_longest": int(scheme.jkp_months_left.max()),
         "jkm_remaining": float(scheme.jkm_remaining.sum())}

@@ -27,7 +27,7 @@ def _capture(model):
     orig = model.draw_shocks
 
     def wrapped():
-        insured = model.workers.is_insured.copy()
+        insured = _scheme(model).is_insured.copy()
         events = orig()
         seen.append((model.t, insured, events))
         return events
@@ -40,15 +40,15 @@ def _capture(model):
 def test_baseline_coverage_follows_the_compliance_and_bpu_rates():
     model = PovertyModel(BASE, n_households=3000, seed=1, end="2021-06", policies=[BPJS])
     model.run()
-    w = model.workers
+    w, insured = model.workers, _scheme(model).is_insured
     formal = w.status == FORMAL
     informal = np.isin(w.status, (1, 2, 3))
-    pu_share = w.is_insured[formal].mean()
-    bpu_share = w.is_insured[informal].mean()
+    pu_share = insured[formal].mean()
+    bpu_share = insured[informal].mean()
     assert abs(pu_share - 0.415) < 0.12, pu_share  # employer-level draw: lumpy at this size
     n = informal.sum()
     assert abs(bpu_share - 0.075) <= 4 * np.sqrt(0.075 * 0.925 / n), bpu_share
-    assert not w.is_insured[w.status == UNEMPLOYED].any()
+    assert not insured[w.status == UNEMPLOYED].any()
 
 
 def test_dated_compliance_and_member_shares_apply_from_their_month():
@@ -187,12 +187,12 @@ def test_jkp_pays_45_then_25_percent_of_the_capped_wage():
     w, hh = model.workers, model.households
     formal = np.flatnonzero(w.status == FORMAL)
     rich, poor = formal[0], next(i for i in formal[1:] if w.household[i] != w.household[formal[0]])
-    w.is_insured[[rich, poor]] = True
-    w.contrib_months[[rich, poor]] = 12
+    s.is_insured[[rich, poor]] = True
+    s.contrib_months[[rich, poor]] = 12
     s.last_wage[rich], s.last_wage[poor] = 8e6, 2e6
     w.status[[rich, poor]] = UNEMPLOYED  # the job loss itself
     s.after_separations(model, np.array([rich, poor]))
-    assert w.contrib_months[rich] == 0 and w.contrib_months[poor] == 0
+    assert s.contrib_months[rich] == 0 and s.contrib_months[poor] == 0
     got = []
     for _ in range(7):
         hh.transfers[:] = 0.0
@@ -211,8 +211,8 @@ def test_jkp_needs_twelve_months_and_is_not_paid_before_february_2022():
     s = _scheme(model)
     w = model.workers
     i, j = np.flatnonzero(w.status == FORMAL)[:2]
-    w.is_insured[[i, j]] = True
-    w.contrib_months[i], w.contrib_months[j] = 11, 24
+    s.is_insured[[i, j]] = True
+    s.contrib_months[i], s.contrib_months[j] = 11, 24
     model.t = model.recorder.dates.index("2021-08")  # JKP not in force yet
     s.after_separations(model, np.array([i, j]))
     assert s.jkp_months_left[[i, j]].tolist() == [0, 0]
@@ -237,7 +237,7 @@ def test_insured_households_fall_into_extreme_poverty_less_often():
         unins.step()
         _, _, ev = seen[-1]
         workers = np.concatenate([ev["accident"], ev["death"]])
-        households = np.unique(ins.workers.household[workers[ins.workers.is_insured[workers]
+        households = np.unique(ins.workers.household[workers[_scheme(ins).is_insured[workers]
                                                               | np.isin(workers, ev["death"])]])
         hit.append(households)
         poor_ins.append(ins.households.consumption_pc < line[ins.t])

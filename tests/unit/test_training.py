@@ -16,7 +16,8 @@ from simulation.errors import InputError
 from simulation.model import PovertyModel
 from simulation.parameter_set import month_index
 from simulation.policies import REGISTRY, make_policy
-from simulation.policies.training import VocationalTraining, simulate_lottery
+from calibration.prakerja_lottery import simulate_lottery
+from simulation.policies.training import VocationalTraining
 from simulation.scenarios import load_scenario
 from simulation.state import FORMAL, UNEMPLOYED
 
@@ -89,8 +90,9 @@ def test_zero_premium_leaves_earnings_unchanged_and_a_premium_multiplies_them():
     plain = w.earnings.copy()
     paid = np.flatnonzero(plain > 0)[:50]
     w2 = before.copy()
-    w2.earnings_premium[paid] = 0.25
-    lm.update_earnings(w2, m.labour, z.copy(), 1.0, index)
+    premium = np.zeros(w.n, dtype=np.float32)
+    premium[paid] = 0.25
+    lm.update_earnings(w2, m.labour, z.copy(), 1.0, index, premium=premium)
     np.testing.assert_allclose(w2.earnings[paid], plain[paid] * 1.25, rtol=1e-6)
     others = np.setdiff1d(np.arange(w.n), paid)
     np.testing.assert_array_equal(w2.earnings[others], plain[others])
@@ -107,7 +109,7 @@ def test_spending_never_exceeds_the_annual_budget_and_the_budget_binds():
     for y in np.unique(years):
         assert capped.spent[years == y].sum() <= budget * (1 + 1e-9)
     assert capped.spent[years == years[1]].sum() > 0.5 * budget  # it spends what it may
-    assert capped.enrolled.sum() < 0.5 * free.enrolled.sum()
+    assert capped.results["enrolled"].sum() < 0.5 * free.results["enrolled"].sum()
 
 
 def test_spending_is_fees_plus_incentives_paid_to_completers_households():
@@ -121,9 +123,10 @@ def test_spending_is_fees_plus_incentives_paid_to_completers_households():
         m.step()
         transfers += m.households.transfers
     p = m.policies[0]
-    persons = p.enrolled.sum() / weight
+    enrolled = p.results["enrolled"]
+    persons = enrolled.sum() / weight
     # Enrolment runs April to November (it stops duration_months before the end).
-    assert p.enrolled[1:9].all() and p.enrolled[9] == 0
+    assert enrolled[1:9].all() and enrolled[9] == 0
     expected = persons * 1_000_000 * weight + transfers.sum() * weight
     assert p.spent.sum() == pytest.approx(expected, rel=1e-6)
     # The April cohort completed in May and was paid May..August, the survey with the last.
@@ -143,24 +146,23 @@ def test_completers_get_effects_and_the_poor_rural_informal_get_smaller_ones():
     m.run()
     p = m.policies[0]
     w, hh = m.workers, m.households
-    done = np.flatnonzero(p.trained & (w.skill > 0))
+    boost, premium = m.modifiers.get("search_log_boost"), m.modifiers.get("earnings_premium")
+    done = np.flatnonzero(p.trained & (boost > 0))
     assert len(done) > 200
-    skill, prem = w.skill[done], w.earnings_premium[done]
+    skill, prem = boost[done], premium[done]
     full, small = np.isclose(skill, 0.8), np.isclose(skill, 0.8 * share)
     assert np.all(full | small) and full.any() and small.any()
     np.testing.assert_allclose(prem[full], 0.1, rtol=1e-6)
     np.testing.assert_allclose(prem[small], 0.1 * share, rtol=1e-6)
     rural = ~hh.is_urban[w.household[done]]
     assert rural.any() and np.all(small[rural])  # rural trainees: the smaller effect
-    assert not (w.skill[~p.trained] > 0).any()  # nobody else trained
-    # Completed trainees win vacancies more often: the matching weight carries exp(skill).
-    weights = lm.seeker_weights(w, m.labour, hh.is_urban)
-    untrained = w.copy()
-    untrained.skill[:] = 0
-    plain = lm.seeker_weights(untrained, m.labour, hh.is_urban)
+    assert not (boost[~p.trained] > 0).any()  # nobody else trained
+    # Completed trainees win vacancies more often: the matching weight carries exp(boost).
+    weights = lm.seeker_weights(w, m.labour, hh.is_urban, boost=boost)
+    plain = lm.seeker_weights(w, m.labour, hh.is_urban)
     seekers = done[weights[done] > 0]
     assert len(seekers)
-    np.testing.assert_allclose(weights[seekers], plain[seekers] * np.exp(w.skill[seekers]),
+    np.testing.assert_allclose(weights[seekers], plain[seekers] * np.exp(boost[seekers]),
                                rtol=1e-5)
 
 
@@ -170,10 +172,10 @@ def test_non_completers_get_nothing_and_the_completion_rate_holds():
     m.run()
     p = m.policies[0]
     trained = np.flatnonzero(p.trained)
-    got = m.workers.skill[trained] > 0
+    got = m.modifiers.get("search_log_boost")[trained] > 0
     assert len(trained) > 300
     assert abs(got.mean() - 0.5) < 0.1  # enrolment stopped a month before the end: all done
-    assert np.all(m.workers.earnings_premium[trained[~got]] == 0)
+    assert np.all(m.modifiers.get("earnings_premium")[trained[~got]] == 0)
 
 
 def test_effects_fade_with_the_half_life():
@@ -183,15 +185,16 @@ def test_effects_fade_with_the_half_life():
     m.step()  # April: enrol
     m.step()  # May: the April cohort completes (no fading yet)
     p = m.policies[0]
-    first = np.flatnonzero(m.workers.skill > 0)
-    assert len(first) and np.allclose(m.workers.skill[first], 0.8)
+    boost, premium = m.modifiers.get("search_log_boost"), m.modifiers.get("earnings_premium")
+    first = np.flatnonzero(boost > 0)
+    assert len(first) and np.allclose(boost[first], 0.8)
     m.step()
     m.step()  # two months on: half left
-    np.testing.assert_allclose(m.workers.skill[first], 0.4, rtol=1e-4)
-    np.testing.assert_allclose(m.workers.earnings_premium[first], 0.05, rtol=1e-4)
-    assert p.effects(first)[0] == pytest.approx(m.workers.skill[first])
-    assert p.effects(first)[1] == pytest.approx(m.workers.earnings_premium[first])
-    never = np.flatnonzero(m.workers.skill == 0)[:5]
+    np.testing.assert_allclose(boost[first], 0.4, rtol=1e-4)
+    np.testing.assert_allclose(premium[first], 0.05, rtol=1e-4)
+    assert p.effects(first)[0] == pytest.approx(boost[first])
+    assert p.effects(first)[1] == pytest.approx(premium[first])
+    never = np.flatnonzero(boost == 0)[:5]
     assert (p.effects(never)[0] == 0).all() and (p.effects(never)[1] == 0).all()
 
 

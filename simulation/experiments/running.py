@@ -1,0 +1,242 @@
+"""Running scenarios x replications, in this process or in a pool of worker processes.
+
+:func:`run_experiment` runs every scenario with every replication seed through
+:func:`simulation.model.run_model` and collects the replications'
+:class:`~simulation.results.RunResult` into tidy tables, in scenario order then replication,
+whatever order the workers finish in.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from simulation import inputs
+from simulation.experiments.settings import (
+    ID_COLUMNS,
+    POLICY_RESULT_COLUMNS,
+    SPENDING_COLUMNS,
+    check_scenarios,
+    check_settings,
+    n_months,
+)
+from simulation.initial_state import burn_in_months
+from simulation.measures import INDICATOR_NAMES
+from simulation.model import run_model
+from simulation.results import RunResult
+from simulation.scenarios import Scenario
+from simulation.streams import replication_seeds
+
+
+@dataclass
+class ExperimentResult:
+    """The outcome of :func:`run_experiment`.
+
+    Attributes:
+        scenarios: The scenarios, in the order given.
+        households: Sample households per replication.
+        replications: Replications per scenario.
+        seed: Root seed (see :func:`replication_seed`).
+        end: Last month, ``YYYY-MM``.
+        workers: Processes used (1 = in-process).
+        timeseries: Tidy table: ``scenario, replication, seed, date`` then every indicator of
+            :data:`simulation.measures.INDICATOR_NAMES`; one row per scenario x replication x
+            month, sorted in that order.
+        jobs: One row per scenario x replication with ``seconds_build`` (population and
+            burn-in), ``seconds_run`` (the months from March 2021) and ``labour_force_slots``.
+        seconds_wall: Wall-clock seconds of the whole experiment.
+        spending: Tidy table :data:`SPENDING_COLUMNS`: rupiah each policy (``label``, in its
+            accounting ``lever``) spent in each month, one row per scenario x replication x
+            policy x month, sorted in that order (empty for scenarios without policies).
+        policy_results: Tidy table :data:`POLICY_RESULT_COLUMNS`: each policy's declared
+            results (:class:`simulation.policies.Result`) month by month, one row per scenario
+            x replication x policy x result x month.
+        result_meta: ``{scenario: {label: {result: {"label", "unit", "kind"}}}}``.
+    """
+
+    scenarios: list[Scenario]
+    households: int
+    replications: int
+    seed: int
+    end: str
+    workers: int
+    timeseries: pd.DataFrame
+    jobs: pd.DataFrame
+    seconds_wall: float
+    spending: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(SPENDING_COLUMNS)))
+    policy_results: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(POLICY_RESULT_COLUMNS)))
+    result_meta: dict = field(default_factory=dict)
+
+    @property
+    def months(self) -> int:
+        """Number of recorded months per replication."""
+        return n_months(self.end)
+
+    @property
+    def household_months(self) -> int:
+        """Household-months simulated from March 2021 (burn-in not counted), all jobs."""
+        return self.households * self.months * len(self.scenarios) * self.replications
+
+
+def run_experiment(scenarios: Sequence[Scenario], households: int, replications: int,
+                   seed: int, end: str = "2024-12", workers: int = 1,
+                   progress: bool = False) -> ExperimentResult:
+    """Run every scenario with every replication seed and collect a tidy time series.
+
+    Replication ``r`` uses ``replication_seeds(seed, replications)[r]`` in every scenario
+    (common random numbers). Results do not depend on ``workers``: jobs are sorted by
+    scenario order, then replication.
+
+    With ``workers > 1`` jobs run in a :class:`~concurrent.futures.ProcessPoolExecutor` using the
+    *spawn* start method: each worker starts a fresh interpreter, so it inherits no threads or
+    locks from the parent (tqdm's monitor thread, BLAS pools), which *fork* can deadlock on and
+    which Python 3.12 warns about; spawn is also what macOS and Windows use, so runs behave the
+    same everywhere. Its cost, importing the package once per worker (about a second), is small
+    next to a replication.
+
+    Every input is checked first, here in the parent process (:func:`check_settings`,
+    :func:`check_scenarios`). SIGTERM and SIGHUP stop the run as Ctrl-C does
+    (:func:`simulation.inputs.stop_on_signals`): the workers are ended and
+    :class:`simulation.inputs.StopRequested` (a ``KeyboardInterrupt``) is raised.
+
+    Args:
+        scenarios: Scenarios to run (distinct names).
+        households: Sample households per replication.
+        replications: Replications per scenario.
+        seed: Root seed (>= 0).
+        end: Last month, ``YYYY-MM``.
+        workers: Processes; 1 runs in this process.
+        progress: Show a tqdm bar over months simulated (on stderr).
+
+    Raises:
+        InputError: for settings out of range, duplicate scenario names, or a scenario its
+            run would fail on or ignore.
+    """
+    check_settings(households, replications, seed, workers, end, file="run_experiment",
+                   prefix="")
+    scenarios = check_scenarios(scenarios, end)
+    with inputs.stop_on_signals():
+        return _run_jobs(scenarios, households, replications, seed, end, workers, progress)
+
+
+def _run_jobs(scenarios: list[Scenario], households: int, replications: int, seed: int,
+              end: str, workers: int, progress: bool) -> ExperimentResult:
+    seeds = replication_seeds(seed, replications)
+    jobs = [(s, r) for s in range(len(scenarios)) for r in range(replications)]
+    steps = n_months(end) - 1  # months stepped after March 2021
+    # run_model reports each burn-in month too; the bar counts both.
+    job_months = [burn_in_months(scenarios[s].params) + steps for s, _ in jobs]
+    workers = min(workers, len(jobs))
+    outputs: dict[tuple[int, int], RunResult] = {}
+
+    t0 = time.perf_counter()
+    with tqdm(total=sum(job_months), unit="month", desc="povsim", disable=not progress,
+              file=sys.stderr, dynamic_ncols=True) as bar:
+        if workers == 1:
+            for s, r in jobs:
+                outputs[s, r] = run_model(scenarios[s].params, households, seeds[r], end=end,
+                                          progress=bar.update,
+                                          policies=scenarios[s].policies)
+        else:
+            executor = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=inputs.worker_init, initargs=(os.getpid(),))
+            try:
+                pending: dict[Future, tuple[int, int]] = {
+                    executor.submit(run_model, scenarios[s].params, households, seeds[r], end,
+                                    None, scenarios[s].policies): (s, r)
+                    for s, r in jobs
+                }
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        s_r = pending.pop(future)
+                        outputs[s_r] = future.result()
+                        bar.update(burn_in_months(scenarios[s_r[0]].params) + steps)
+            except BaseException:
+                inputs.stop_pool(executor)
+                raise
+            executor.shutdown(wait=True)
+    seconds_wall = time.perf_counter() - t0
+
+    frames, job_rows, spend_frames, result_frames = [], [], [], []
+    result_meta: dict = {}
+    for s, r in jobs:  # scenario order, then replication: independent of completion order
+        out = outputs[s, r]
+        name = scenarios[s].name
+        frames.append(timeseries_frame(name, r, seed, out))
+        spend_frames.append(spending_frame(name, r, out))
+        result_frames.append(policy_results_frame(name, r, out))
+        result_meta[name] = {p.label: p.result_meta for p in out.policies if p.result_meta}
+        job_rows.append({
+            "scenario": name, "replication": r, "seconds_build": out.seconds_build,
+            "seconds_run": out.seconds_run, "labour_force_slots": out.labour_force_slots,
+        })
+    return ExperimentResult(
+        scenarios=scenarios, households=households, replications=replications, seed=seed,
+        end=end, workers=workers, timeseries=pd.concat(frames, ignore_index=True),
+        jobs=pd.DataFrame(job_rows), seconds_wall=seconds_wall,
+        spending=_concat(spend_frames, SPENDING_COLUMNS, "rupiah"),
+        policy_results=_concat(result_frames, POLICY_RESULT_COLUMNS, "value"),
+        result_meta=result_meta,
+    )
+
+
+def timeseries_frame(scenario: str, replication: int, seed: int,
+                     out: RunResult) -> pd.DataFrame:
+    """One replication's indicators as tidy rows (:data:`ID_COLUMNS`, then the indicators)."""
+    n = len(out.dates)
+    frame = {
+        "scenario": [scenario] * n,
+        "replication": np.full(n, replication, dtype=np.int64),
+        "seed": np.full(n, seed, dtype=np.int64),
+        "date": list(out.dates),
+    }
+    frame.update({k: np.asarray(out.indicators[k], dtype=np.float64) for k in INDICATOR_NAMES})
+    return pd.DataFrame(frame, columns=[*ID_COLUMNS, *INDICATOR_NAMES])
+
+
+def _concat(frames: list[pd.DataFrame], columns: Sequence[str], value: str) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=list(columns))
+    return pd.concat(frames, ignore_index=True).astype({"replication": np.int64,
+                                                        value: np.float64})
+
+
+def spending_frame(scenario: str, replication: int, out: RunResult) -> pd.DataFrame:
+    """One replication's spending as tidy rows (policy by policy, month by month)."""
+    dates = list(out.dates)
+    parts = [pd.DataFrame({
+        "scenario": scenario, "replication": replication, "date": dates, "label": p.label,
+        "lever": p.lever, "rupiah": np.asarray(p.spending, dtype=np.float64)[:len(dates)],
+    }, columns=list(SPENDING_COLUMNS)) for p in out.policies]
+    if not parts:
+        return pd.DataFrame(columns=list(SPENDING_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
+
+
+def policy_results_frame(scenario: str, replication: int, out: RunResult) -> pd.DataFrame:
+    """One replication's declared policy results as tidy rows (policy, result, month)."""
+    dates = list(out.dates)
+    parts = [pd.DataFrame({
+        "scenario": scenario, "replication": replication, "date": dates, "label": p.label,
+        "result": name, "value": np.asarray(values, dtype=np.float64)[:len(dates)],
+    }, columns=list(POLICY_RESULT_COLUMNS))
+        for p in out.policies for name, values in p.results.items()]
+    if not parts:
+        return pd.DataFrame(columns=list(POLICY_RESULT_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
+
+

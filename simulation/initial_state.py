@@ -1,0 +1,105 @@
+"""The starting state: a stationary history before March 2021, then the fit of consumption.
+
+A synthetic population (:mod:`simulation.population`) is a snapshot with no history: every
+household at its permanent income, every worker at the start of a spell. :func:`burn_in`
+simulates the model's own months in a world held at March 2021 (prices, output and poverty lines
+at their March-2021 values, the unemployed count held at its published level, policies in force
+in March 2021 acting at their March-2021 settings) so that spells, buffers and earnings shocks
+reach their long-run mix, then fits permanent consumption so that the cross-section has the
+fitted distribution, and pins March 2021 to it.
+
+The months of that history draw from their own stream months (:data:`BURN_IN_DRAW_OFFSET` and
+up), apart from the run's, so a scenario's April 2021 draws are the same whatever the length of
+the history.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation import labour_market as lm
+from simulation import population as pop
+from simulation.parameter_set import ParameterSet
+
+if TYPE_CHECKING:
+    from simulation.model import PovertyModel
+
+BURN_IN_DRAW_OFFSET = 1_000_000  # stream months of the burn-in, apart from the run's months
+
+
+def burn_in_months(params: ParameterSet) -> int:
+    """Total months simulated before March 2021 (the history plus the fitting months)."""
+    months = int(params.value("population.welfare.burn_in_months"))
+    if months <= 0:
+        return 0
+    fit = int(params.value("population.welfare.fit_months"))
+    return months + (int(params.value("population.welfare.fit_iterations")) + 1) * fit
+
+
+def burn_in(model: PovertyModel, params: ParameterSet) -> None:
+    """Simulate the stationary history before March 2021, then fit and pin the start.
+
+    Runs ``population.welfare.burn_in_months`` months of the world held at March 2021
+    (:meth:`~simulation.model.PovertyModel.stationary_month`), then:
+
+    1. each household's *expected* labour income is what its members earn in the long run
+       under the model's own flows (:func:`~simulation.labour_market.expected_earnings`), with
+       the hire rate per unit of search weight averaged over the last ``expectation_months``;
+    2. households are ranked by a permanent welfare score (expected labour income per person,
+       residence, size, a fixed noise) and given permanent consumption at their rank, with
+       other income making up what expected labour income does not cover
+       (:func:`~simulation.population.set_permanent_consumption`);
+    3. ``fit_iterations`` times, ``fit_months`` more months are simulated and the permanent
+       quantiles are scaled by target over achieved quantile, so that the cross-section
+       (permanent level plus current spells) has the fitted distribution;
+    4. a final rank-preserving remap pins March 2021 to the fitted distribution exactly
+       (:func:`~simulation.population.remap_consumption`; the shifts are small by then).
+
+    Args:
+        model: A model just built (step 0, before its first recorded month).
+        params: The parameters in force in March 2021.
+    """
+    months = int(params.value("population.welfare.burn_in_months"))
+    if months <= 0:
+        return
+    window = min(int(params.value("population.welfare.expectation_months")), months)
+    iterations = int(params.value("population.welfare.fit_iterations"))
+    fit_months = int(params.value("population.welfare.fit_months"))
+    hh = model.households
+    model.hold_unemployed(int(np.count_nonzero(model.workers.status == lm.UNEMPLOYED)))
+    k = 0
+    hire_rates: list[float] = []
+
+    def advance(n_months: int, record: bool = False) -> None:
+        nonlocal k
+        for _ in range(n_months):
+            stats = model.stationary_month(BURN_IN_DRAW_OFFSET + k)
+            k += 1
+            if record:
+                hire_rates.append(stats.get("hires_per_weight", 0.0))
+
+    advance(months - window)
+    advance(window, record=True)
+    needy = hh.consumption < (model.labour.need_threshold * model.paths.national_line[0]
+                              * hh.size)
+    pay = lm.expected_earnings(model.workers, model.labour, params, hh.is_urban, needy,
+                               float(np.mean(hire_rates)))
+    expected = np.bincount(model.workers.household, weights=pay, minlength=hh.n)
+    hh.expected_labour[:] = expected
+
+    g = model.streams.generator("welfare", 0)
+    score = pop.welfare_score(params, hh.size, hh.is_urban, expected / hh.size,
+                              g.random(hh.n), g.standard_normal(hh.n))
+    rank = pop.person_ranks(score, hh.size)
+    dist = pop.consumption_distribution(params)
+    target = dist.ppf(rank)
+    pop.set_permanent_consumption(params, hh, expected, rank, target)
+    for _ in range(iterations):
+        advance(fit_months)
+        achieved = pop.quantiles_at(hh.consumption / hh.size, hh.size, rank)
+        target = target * np.clip(dist.ppf(rank) / np.maximum(achieved, 1.0), 0.5, 2.0)
+        pop.set_permanent_consumption(params, hh, expected, rank, target)
+    advance(fit_months)
+    pop.remap_consumption(params, hh, model.paths)
