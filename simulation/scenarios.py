@@ -1,4 +1,4 @@
-"""Scenarios: a named set of parameter changes applied to the baseline, read from YAML.
+"""Scenarios: a named set of parameter changes and policies, read from YAML, as a delta on a base.
 
 A scenario file overrides baseline parameters by dotted path, as PolicyEngine's
 ``Scenario(parameter_changes={...})`` does; the baseline is never modified (the changes go
@@ -16,6 +16,24 @@ through :meth:`simulation.parameter_set.ParameterSet.with_changes`, which return
         amount_monthly: 200000
         share: 0.1
     counterfactual: baseline  # optional: what persons lifted are measured against
+
+A scenario that differs from another one says so and holds only the differences (PolicyEngine's
+reforms are deltas on a base)::
+
+    name: more_training
+    base: baseline            # another scenario: <name>.yaml beside this file, or a path
+    description: The baseline with Prakerja doubled from April 2022.
+    parameters: {...}         # applied on top of the base's (dated values merge)
+    policies:                 # added to the base's (at the end, or after a label)
+      - type: vocational_training
+        label: prakerja_extra
+        programme: prakerja
+        start: 2022-04
+        after: prakerja       # optional: where in the base's list it goes
+    change_policies:          # arguments of the base's policies, by label
+      padat_karya: {end: 2021-03}
+    remove_policies: [bsu]    # the base's policies dropped, by label
+    counterfactual: null      # optional: replaces the base's (null: none)
 
 Every mistake raises :class:`simulation.errors.InputError` naming the scenario file and the key:
 the file is read by :func:`simulation.inputs.read_yaml` (no duplicate keys, no timestamps, ...),
@@ -68,6 +86,8 @@ class Scenario:
         policies: Policies: specs (``{"type": kind, "label": ..., ...}``, checked on load) or
             policy objects (:class:`simulation.policies.Policy`, copied; built in code).
         counterfactual: Name of the scenario to measure persons lifted against (optional).
+        base: The scenario file this one is a delta on (``base:``), for the record; None for
+            a scenario that starts from the baseline parameters.
 
     Examples:
         >>> s = Scenario.from_changes("faster_matching", {"labour.matching.efficiency": 0.2})
@@ -82,6 +102,7 @@ class Scenario:
     params: ParameterSet = field(hash=False, repr=False)
     policies: tuple[dict | Policy, ...] = field(default=(), hash=False)
     counterfactual: str | None = None
+    base: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "changes", MappingProxyType(copy.deepcopy(dict(self.changes))))
@@ -91,7 +112,7 @@ class Scenario:
 
     def __reduce__(self):  # MappingProxyType does not pickle; rebuild from a plain dict
         return (Scenario, (self.name, self.description, self.path, dict(self.changes),
-                           self.params, self.policies, self.counterfactual))
+                           self.params, self.policies, self.counterfactual, self.base))
 
     def policy_specs(self) -> list[dict]:
         """The policies as ``{"type": kind, **arguments}`` specs (objects via ``to_dict``)."""
@@ -399,24 +420,115 @@ def _check_dates_act(p: Any, change: Mapping, file: str, last: int) -> None:
                              "acts in it", month_label(d))
 
 
+def _check_base(value: Any, file: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(file, "base", "the name of another scenario (a file beside this one) "
+                         "or the path of its file", value)
+    return value
+
+
+def _check_remove(value: Any, file: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(file, "remove_policies", "a list of the base's policy labels", value)
+    return list(value)
+
+
+def _check_change(value: Any, file: str) -> dict[str, dict]:
+    if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, Mapping) for k, v in value.items()):
+        raise InputError(file, "change_policies", "a mapping of the base's policy labels to "
+                         "{argument: value}", value)
+    return {k: dict(v) for k, v in value.items()}
+
+
+def _check_counterfactual_or_none(value: Any, file: str) -> str | None:
+    return None if value is None else _check_counterfactual(value, file)
+
+
 _KEYS: dict[str, Callable[[Any, str], Any]] = {
     "name": _check_name,
+    "base": _check_base,
     "description": _check_description,
     "parameters": _check_parameters,
-    "policies": _check_policies,
-    "counterfactual": _check_counterfactual,
+    "policies": lambda value, file: value,  # checked against the base's (see _resolve_policies)
+    "change_policies": _check_change,
+    "remove_policies": _check_remove,
+    "counterfactual": _check_counterfactual_or_none,
 }
 _REQUIRED = ("description",)
+_DELTA_KEYS = ("change_policies", "remove_policies")  # only with a base
+
+
+def _base_path(value: str, file: Path) -> Path:
+    """The file a ``base:`` names: ``<name>.yaml`` beside ``file``, or a path from its folder."""
+    if inputs.NAME_RE.fullmatch(value) and not value.endswith((".yaml", ".yml")):
+        return file.parent / f"{value}.yaml"
+    candidate = Path(value)
+    return candidate if candidate.is_absolute() else file.parent / candidate
+
+
+def _resolve_policies(base: list[dict], data: Mapping, file: str) -> tuple:
+    """The base's policies with this file's removals, argument changes and additions."""
+    from simulation.policies import make_policy
+
+    labels = [p["label"] for p in base]
+    for label in data.get("remove_policies", []):
+        if label not in labels:
+            raise InputError(file, "remove_policies", f"a policy label of the base: "
+                             f"{', '.join(labels) or '(none)'}", label)
+    removed = set(data.get("remove_policies", []))
+    specs = [dict(p) for p in base if p["label"] not in removed]
+    by_label = {p["label"]: i for i, p in enumerate(specs)}
+    for label, args in data.get("change_policies", {}).items():
+        if label not in by_label:
+            raise InputError(file, "change_policies", "a policy label of the base (not removed): "
+                             f"{', '.join(by_label) or '(none)'}", label)
+        if "type" in args or "label" in args:
+            raise InputError(file, f"change_policies.{label}", "arguments other than type and "
+                             "label (remove the policy and add another instead)", sorted(args))
+        spec = {**specs[by_label[label]], **args}
+        specs[by_label[label]] = make_policy(spec, file=file,
+                                             key=f"change_policies.{label}").to_dict()
+    added = data.get("policies")
+    if added is None:
+        added = []
+    if not isinstance(added, list):
+        raise InputError(file, "policies", "a list of policies, each with a type", added)
+    placed: set[int] = set()  # positions of entries added with after: (kept in file order)
+    for i, entry in enumerate(added):
+        entry = dict(entry) if isinstance(entry, Mapping) else entry
+        after = entry.pop("after", None) if isinstance(entry, dict) else None
+        if after is None:
+            specs.append(entry)
+            continue
+        labels_now = [p.get("label") if isinstance(p, dict) else None for p in specs]
+        if after not in labels_now:
+            raise InputError(file, f"policies[{i}].after", "a policy label of the base: "
+                             f"{', '.join(str(x) for x in labels_now if x)}", after)
+        j = labels_now.index(after) + 1
+        while j in placed:  # after the base's policy and what was already placed after it
+            j += 1
+        placed = {k + 1 if k >= j else k for k in placed} | {j}
+        specs.insert(j, entry)
+    return _check_policies(specs, file)
 
 
 def load_scenario(path: Path | str, base: ParameterSet | None = None) -> Scenario:
     """Read a scenario file and resolve its parameters against ``base`` (default: baseline).
 
+    A file with ``base:`` is a delta on that scenario (read first, recursively): its parameter
+    changes apply on top of the base's, its ``policies`` are added to the base's, and
+    ``change_policies`` and ``remove_policies`` edit the base's by label.
+
     Raises:
         InputError: naming the file and key for a missing or malformed file, an unknown or
             missing top-level key, an unknown parameter path, a wrong type or a value out of
-            range.
+            range, a base that cannot be read or that leads back to the file.
     """
+    return _load(path, base, ())
+
+
+def _load(path: Path | str, base_params: ParameterSet | None, seen: tuple[Path, ...]) -> Scenario:
     if not isinstance(path, str | Path) or not str(path):
         raise InputError("load_scenario", "path", "a scenario file path (str or pathlib.Path)",
                          path)
@@ -431,6 +543,9 @@ def load_scenario(path: Path | str, base: ParameterSet | None = None) -> Scenari
     for key in _REQUIRED:
         if key not in data:
             raise InputError(file, key, "this key to be present")
+    for key in _DELTA_KEYS:
+        if key in data and "base" not in data:
+            raise InputError(file, key, "a base: scenario whose policies it edits")
     checked = {key: check(data[key], file) for key, check in _KEYS.items() if key in data}
     if "name" in checked:
         name = checked["name"]
@@ -440,9 +555,44 @@ def load_scenario(path: Path | str, base: ParameterSet | None = None) -> Scenari
         raise InputError(file, "name", f"{_NAME_EXPECTED}; the file name cannot serve, so add "
                          "a name: line", path.stem)
     changes = checked.get("parameters", {})
-    base = base if base is not None else baseline_parameters()
-    check_changes(changes, file, base)
-    params = base.with_changes(changes, source=file)
-    return Scenario(name=name, description=checked["description"], path=path, changes=changes,
-                    params=params, policies=checked.get("policies", ()),
-                    counterfactual=checked.get("counterfactual"))
+    parent = None
+    if "base" in checked:
+        base_file = _base_path(checked["base"], path)
+        here = path.resolve()
+        if base_file.resolve() in (*seen, here):
+            raise InputError(file, "base", "a scenario that does not lead back to this file",
+                             checked["base"])
+        if not base_file.is_file():
+            raise InputError(file, "base", "the name of another scenario (a file beside this "
+                             f"one) or the path of its file; there is no {base_file}",
+                             checked["base"])
+        parent = _load(base_file, base_params, (*seen, here))
+    if parent is None:
+        start = base_params if base_params is not None else baseline_parameters()
+        check_changes(changes, file, start)
+        params = start.with_changes(changes, source=file)
+        policies = _check_policies(checked.get("policies"), file)
+        merged = changes
+        counterfactual = checked.get("counterfactual")
+    else:
+        check_changes(changes, file, parent.params)
+        params = parent.params.with_changes(changes, source=file)
+        merged = _merge_changes(parent.changes, changes)
+        policies = _resolve_policies(parent.policy_specs(), data, file)
+        counterfactual = (checked["counterfactual"] if "counterfactual" in data
+                          else parent.counterfactual)
+    return Scenario(name=name, description=checked["description"], path=path, changes=merged,
+                    params=params, policies=policies, counterfactual=counterfactual,
+                    base=str(parent.path) if parent is not None else None)
+
+
+def _merge_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Changes of a delta on top of its base's: the later wins for a path, dated ones merge."""
+    merged = {k: copy.deepcopy(v) for k, v in old.items()}
+    for path, change in new.items():
+        before = merged.get(path)
+        if isinstance(change, Mapping) and isinstance(before, Mapping):
+            merged[path] = {**before, **change}
+        else:
+            merged[path] = copy.deepcopy(change)
+    return merged

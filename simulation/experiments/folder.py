@@ -122,6 +122,7 @@ def manifest(result: ExperimentResult, command_line: str) -> dict:
                 "name": sc.name,
                 "description": sc.description,
                 "file": sc.file,
+                "base": sc.base,
                 "changes": dict(sc.changes),
                 "counterfactual": sc.counterfactual,
                 "policies": sc.policy_specs(),

@@ -4,8 +4,8 @@ STYLE.md section 2: "a dated value must be honoured month by month wherever it i
 parameter that cannot change during a run says so and refuses a dated change".
 
 1. **Where parameters are read.** Every read of a parameter set (``value``, ``monthly``,
-   ``in_force``, ``[]``) is recorded while a model with the baseline programmes is built and
-   steps. A parameter that is not fixed must be read at the current month (the step's; March
+   ``in_force``, ``[]``) is recorded while a model with every policy of the shipped scenario
+   files is built and steps. A parameter that is not fixed must be read at the current month (the step's; March
    2021's while the model is built, the burn-in included) or for every month of the run at once
    (the per-step settings of :mod:`simulation.dated` and the paths of :mod:`simulation.macro`);
    never at its first value. A fixed parameter (``fixed: true``) must be read only while the
@@ -27,7 +27,23 @@ from simulation.parameter_set import ParameterSet, baseline_parameters, month_in
 from simulation.scenarios import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
-POLICIES = load_scenario(REPO / "scenarios" / "baseline.yaml").policies
+
+
+
+def _all_scenario_policies() -> list[dict]:
+    """Every policy of the shipped scenario files (first occurrence of each label), so that a
+    new lever's parameters are read as soon as a scenario file uses it."""
+    seen, out = set(), []
+    for path in [REPO / "scenarios" / "baseline.yaml", *sorted((REPO / "scenarios").glob(
+            "*.yaml"))]:
+        for spec in load_scenario(path).policy_specs():
+            if spec["label"] not in seen:
+                seen.add(spec["label"])
+                out.append(spec)
+    return out
+
+
+POLICIES = _all_scenario_policies()
 SHORT = {"population.welfare.burn_in_months": 12, "population.welfare.fit_iterations": 1,
          "population.welfare.fit_months": 2}
 PARAMS = baseline_parameters().with_changes(SHORT)

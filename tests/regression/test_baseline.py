@@ -1,8 +1,10 @@
-"""Seeded regression test: a small fixed run reproduces tests/regression/baseline.yaml.
+"""Seeded regression tests: fixed small runs reproduce the fixtures in tests/regression/.
 
-The fixture is current-model output, not external estimates. If this fails after a deliberate
-model change, run ``python tests/regression/update_baseline.py`` and commit the new baseline with
-the reason; if it fails otherwise, something changed the model by accident.
+The fixtures are current-model output, not external estimates: ``core_world.yaml`` (the
+baseline parameters with no policies) and ``baseline_scenario.yaml`` (``scenarios/baseline.yaml``
+with all its programmes). If one fails after a deliberate model change, run
+``python tests/regression/update_baseline.py`` and commit the new fixtures with the reason; if
+it fails otherwise, something changed the model by accident.
 """
 
 import importlib.util
@@ -10,8 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from simulation.parameter_set import baseline_parameters
 
 HERE = Path(__file__).resolve().parent
 # Compared exactly: results are bit-identical on every CPU (tests/regression/test_cpu_features.py)
@@ -25,42 +25,57 @@ def _updater():
     return module
 
 
-@pytest.fixture(scope="module")
-def stored():
-    return yaml.safe_load((HERE / "baseline.yaml").read_text(encoding="utf-8"))
+UPDATER = _updater()
+NAMES = list(UPDATER.WORLDS)
 
 
-@pytest.fixture(scope="module")
-def current(stored):
-    config = {k: v for k, v in stored["config"].items() if k != "parameters_digest"}
-    return _updater().summarise(config)
+@pytest.fixture(scope="module", params=NAMES)
+def fixture(request):
+    name = request.param
+    stored = yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8"))
+    return name, stored
 
 
-def test_header_says_what_the_fixture_is():
-    text = (HERE / "baseline.yaml").read_text(encoding="utf-8")
+def test_header_says_what_the_fixture_is(fixture):
+    name, _ = fixture
+    text = (HERE / f"{name}.yaml").read_text(encoding="utf-8")
     assert "current-model output, not external estimates" in text.splitlines()[0]
 
 
-def test_config_matches_the_updater(stored):
-    updater = _updater()
+def test_config_matches_the_updater(fixture):
+    name, stored = fixture
     config = {k: v for k, v in stored["config"].items() if k != "parameters_digest"}
-    assert config == updater.CONFIG
-    assert set(stored["summary"]) == set(updater.INDICATORS) | {"_state"}
+    assert config == UPDATER.WORLDS[name]["config"]
+    assert set(stored["summary"]) == set(UPDATER.INDICATORS) | {"_state"}
 
 
-def test_baseline_parameters_unchanged(stored):
-    assert stored["config"]["parameters_digest"] == baseline_parameters().digest(), (
-        "the baseline parameters changed; if deliberate, run tests/regression/update_baseline.py")
+def test_parameters_unchanged(fixture):
+    name, stored = fixture
+    config = UPDATER.WORLDS[name]["config"]
+    assert stored["config"]["parameters_digest"] == UPDATER.parameters_digest(
+        *UPDATER.world(config)), (
+        f"the parameters of {name} changed; if deliberate, run tests/regression/update_baseline.py")
 
 
-def test_summary_matches_baseline(stored, current):
+def test_summary_matches_the_fixture(fixture):
+    name, stored = fixture
+    current = UPDATER.summarise(UPDATER.WORLDS[name]["config"])
     problems = []
-    for name, by_month in stored["summary"].items():
+    for indicator, by_month in stored["summary"].items():
         for month, want in by_month.items():
-            got = current[name].get(month)
+            got = current[indicator].get(month)
             if got is None or got != want:
-                problems.append(f"{name} {month}: stored {want!r}, now {got!r}")
-        extra = set(current[name]) - set(by_month)
+                problems.append(f"{indicator} {month}: stored {want!r}, now {got!r}")
+        extra = set(current[indicator]) - set(by_month)
         if extra:
-            problems.append(f"{name}: values now present for {sorted(extra)}")
-    assert not problems, "model output moved:\n" + "\n".join(problems)
+            problems.append(f"{indicator}: values now present for {sorted(extra)}")
+    assert not problems, f"{name}: model output moved:\n" + "\n".join(problems)
+
+
+def test_a_new_programme_file_does_not_touch_the_digest():
+    """The digest of a world covers only the programme files its policies read."""
+    base = UPDATER.world(UPDATER.WORLDS["baseline_scenario"]["config"])
+    without_pktd = base[0].with_changes({"programmes.village_cash_for_work.months": 3})
+    assert UPDATER.parameters_digest(without_pktd, base[1]) == UPDATER.parameters_digest(*base)
+    moved = base[0].with_changes({"programmes.assistance.pkh_pay_every": 1})
+    assert UPDATER.parameters_digest(moved, base[1]) != UPDATER.parameters_digest(*base)

@@ -139,3 +139,96 @@ def test_bad_values_of_known_keys(tmp_path, text, key):
 def test_every_bad_case_has_a_comment_saying_what_is_wrong():
     for path in BAD.glob("*.yaml"):
         assert path.read_text(encoding="utf-8").startswith("# Broken on purpose:"), path
+
+
+# ------------------------------------------------------------------ deltas on a base
+SCENARIOS = ROOT / "scenarios"
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_delta_inherits_the_bases_parameters_and_policies(tmp_path):
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    _write(tmp_path / "more.yaml", f"""
+base: {SCENARIOS / "baseline.yaml"}
+description: The baseline with faster matching and no BSU, PKH doubled, one more programme.
+parameters:
+  labour.matching.efficiency: 0.2
+change_policies:
+  pkh: {{scale: 2.0}}
+remove_policies: [bsu]
+policies:
+  - type: padat_karya
+    label: pk_extra
+    start: 2022-01
+  - type: cash_transfer
+    label: topup
+    amount_monthly: 100000
+    share: 0.1
+    after: bpnt
+""")
+    s = load_scenario(tmp_path / "more.yaml")
+    labels = [p["label"] for p in s.policy_specs()]
+    base_labels = [p["label"] for p in base.policy_specs()]
+    assert labels == [*[x for x in base_labels if x != "bsu"][:2], "topup",
+                      *[x for x in base_labels if x != "bsu"][2:], "pk_extra"]
+    pkh = next(p for p in s.policy_specs() if p["label"] == "pkh")
+    assert pkh["scale"] == 2.0 and pkh["programme"] == "pkh"
+    assert s.params.value("labour.matching.efficiency") == 0.2
+    assert s.counterfactual == base.counterfactual == "no_programmes"
+    assert s.base == str(SCENARIOS / "baseline.yaml")
+    assert base.params.value("labour.matching.efficiency") != 0.2  # the base is untouched
+
+
+def test_a_delta_of_a_delta_and_dated_changes_merge(tmp_path):
+    _write(tmp_path / "a.yaml", """
+description: A start with a dated change.
+parameters:
+  labour.matching.efficiency: {2022-01: 0.2}
+""")
+    _write(tmp_path / "b.yaml", """
+base: a
+description: A on top of A.
+parameters:
+  labour.matching.efficiency: {2023-01: 0.3}
+counterfactual: a
+""")
+    _write(tmp_path / "c.yaml", """
+base: b
+description: C on top of B, with no counterfactual.
+counterfactual: null
+""")
+    b, c = load_scenario(tmp_path / "b.yaml"), load_scenario(tmp_path / "c.yaml")
+    assert b.changes["labour.matching.efficiency"] == {"2022-01": 0.2, "2023-01": 0.3}
+    assert b.params.value("labour.matching.efficiency", at="2022-06") == 0.2
+    assert b.params.value("labour.matching.efficiency", at="2023-06") == 0.3
+    assert b.counterfactual == "a" and c.counterfactual is None
+    assert c.params.digest() == b.params.digest()
+
+
+def test_shipped_variants_are_deltas_on_the_baseline():
+    """Every scenario file but the baseline says what it differs from and holds only that."""
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    base_labels = [p["label"] for p in base.policy_specs()]
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        if path.name == "baseline.yaml":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "\nbase: " in text, path
+        assert text.count("- type: assistance") == 0, f"{path} repeats the baseline's policies"
+        s = load_scenario(path)
+        labels = [p["label"] for p in s.policy_specs()]
+        assert set(base_labels) <= set(labels), path  # the base's policies are inherited
+
+
+def test_no_programmes_switches_the_levers_off_from_april_2021():
+    s = load_scenario(SCENARIOS / "no_programmes.yaml")
+    by_label = {p["label"]: p for p in s.policy_specs()}
+    for label in ("padat_karya", "tkm_grants", "formal_job_creation", "prakerja", "blk",
+                  "bpjs_tk", "pbi_contributions"):
+        assert by_label[label]["end"] == "2021-03", label
+    assert by_label["pkh"]["end"] == "2029-12"
+    assert s.counterfactual is None
