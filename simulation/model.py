@@ -405,8 +405,9 @@ def run_model(params: ParameterSet, n_households: int, seed: int | np.random.See
               policies: Sequence[Policy | dict] = ()) -> RunResult:
     """Build and run one replication; return its :class:`~simulation.results.RunResult`.
 
-    This is the pure seam for batch work (EMA Workbench's ``run_scenario``): arguments and
-    result are plain picklable objects, so it runs unchanged in a process pool or on Dask.
+    This is the pure seam for batch work (the function an EMA Workbench ``Model`` wraps, as in
+    its ``example_mesa.py``): arguments and result are plain picklable objects, so it runs
+    unchanged in a process pool or on Dask.
     ``progress`` is called with 1 per month simulated, burn-in months included
     (:func:`~simulation.initial_state.burn_in_months` of them, then one per month after March
     2021). ``policies`` are specs (``{"type": kind, ...}``) or objects.

@@ -307,7 +307,7 @@ class Scenario:
 
 # --------------------------------------------------------------------------------------------
 # Top-level keys of a scenario file. Each key has a checker ``(value, file) -> value``; to add a
-# key (a later issue adds ``policies:``), add a checker here and use its value in load_scenario.
+# key, add a checker here and use its value in load_scenario.
 # --------------------------------------------------------------------------------------------
 def _check_name(value: Any, file: str) -> str:
     return inputs.check_name(value, file=file, key="name")

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from simulation.parameter_set import baseline_parameters
 from calibration.prakerja_lottery import simulate_lottery
+from simulation.parameter_set import baseline_parameters
 
 TARGETS = Path(__file__).resolve().parents[2] / "calibration/targets.csv"
 EMPLOYMENT_TOLERANCE_PP = 2.0

@@ -5,11 +5,12 @@ parameter that cannot change during a run says so and refuses a dated change".
 
 1. **Where parameters are read.** Every read of a parameter set (``value``, ``monthly``,
    ``in_force``, ``[]``) is recorded while a model with every policy of the shipped scenario
-   files is built and steps. A parameter that is not fixed must be read at the current month (the step's; March
-   2021's while the model is built, the burn-in included) or for every month of the run at once
-   (the per-step settings of :mod:`simulation.dated` and the paths of :mod:`simulation.macro`);
-   never at its first value. A fixed parameter (``fixed: true``) must be read only while the
-   model is built. Every parameter that is not fixed must be read, so none escapes the check.
+   files is built and steps. A parameter that is not fixed must be read at the current month
+   (the step's; March 2021's while the model is built, the burn-in included) or for every month
+   of the run at once (the per-step settings of :mod:`simulation.dated` and the paths of
+   :mod:`simulation.macro`); never at its first value. A fixed parameter (``fixed: true``) must
+   be read only while the model is built. Every parameter that is not fixed must be read, so
+   none escapes the check.
 2. **What a dated change does.** A dated change to a representative parameter of each module
    leaves every indicator bit-identical before its month and moves them from its month.
 """

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from short_burn_in import SHORT_PARAMS
 
+from calibration.prakerja_lottery import simulate_lottery
 from simulation import labour_market as lm
 from simulation.errors import InputError
 from simulation.model import PovertyModel
 from simulation.parameter_set import month_index
 from simulation.policies import REGISTRY, make_policy
-from calibration.prakerja_lottery import simulate_lottery
 from simulation.policies.training import VocationalTraining
 from simulation.scenarios import load_scenario
 from simulation.state import FORMAL, UNEMPLOYED
