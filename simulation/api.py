@@ -209,12 +209,15 @@ class Results:
             seed, date`` then every indicator (``timeseries.csv``).
         spending: Rupiah each policy spent, one row per scenario x replication x policy x month:
             ``scenario, replication, date, label, lever, rupiah`` (``spending.csv``).
+        policy_results: Each policy's declared results month by month: ``scenario,
+            replication, date, label, result, value`` (``policy_results.csv``).
     """
 
     def __init__(self, experiment: ex.ExperimentResult):
         self.experiment = experiment
         self.timeseries: pd.DataFrame = experiment.timeseries
         self.spending: pd.DataFrame = experiment.spending
+        self.policy_results: pd.DataFrame = experiment.policy_results
         self._summary: dict | None = None
 
     def __repr__(self) -> str:
