@@ -4,23 +4,32 @@ Each month (all households at once):
 
 * labour income is the sum of members' earnings; other income (imputed rent, home production,
   remittances) is indexed to prices and, with an elasticity, to real GDP per person;
-* informal risk sharing (family, neighbours, village networks) pays a share ``theta`` of the
-  gap between the household's expected labour income ``E`` and what its members earned (and
-  takes the same share of any excess), so idiosyncratic shocks reach consumption only in part;
-  ``E`` adapts slowly, so lasting changes (a new job, a lost one that is not regained) pass
-  through in the end;
-* gross income ``G = labour + theta (E - labour) + other + transfers``; disposable income
-  ``Y = G (1 - s)`` with a long-term saving share ``s = (1 - kappa) min(1, G / G_ref)``:
-  ``kappa`` < 1 only for households that earned more than they consumed at the start, and their
-  saving share shrinks as
-  income falls below its reference, so a household that loses its earnings stops saving before
-  it cuts consumption;
+* informal risk sharing (family, neighbours, village networks) is a pool among the households
+  of each residence (urban, rural): a household receives a share ``theta`` of the gap between
+  its expected labour income ``E`` and what its members earned (and gives the same share of
+  any excess), less a levy ``lambda E`` that balances the pool, ``lambda = sum(w theta (E - L))
+  / sum(w E)``: what one household receives another pays, so the flows sum to zero, and only
+  idiosyncratic shocks are shared (an aggregate one passes through); ``E`` adapts slowly, so
+  lasting changes (a new job, a lost one that is not regained) pass through in the end;
+* gross income ``G = labour + shared + other + transfers``; long-term saving ``s G^+`` with a
+  share ``s = (1 - kappa) min(1, G / G_ref)^beta``: ``kappa`` < 1 only for households that
+  earned more than they consumed at the start, and their saving share shrinks as income falls
+  below its reference, so a household that loses its earnings stops saving before it cuts
+  consumption. ``beta = min(1, kappa / (1 - kappa))`` keeps the marginal propensity to save
+  at most 1, so more gross income never means less to spend (for ``kappa >= 1/2``, the common
+  case, ``beta`` is 1). The saving goes into the household's long-term savings (``wealth``,
+  not drawn for consumption); disposable income is ``Y = G - s G^+``;
 * permanent income ``P = (1 - w) P + w Y`` (exponential smoothing);
 * desired consumption ``C* = P + g * (S - b * P)``: consume permanent income and move the liquid
   buffer ``S`` towards its target of ``b`` months (``b`` is near zero for the poor, so shocks pass
   through quickly, as MODEL_NOTES asks);
 * consumption cannot exceed cash on hand plus informal credit: ``C = clip(C*, 0, S + Y + l * P)``;
 * savings ``S = S + Y - C``.
+
+Money is conserved: every month, for every household, labour income + risk sharing received +
+other income + transfers (+ lump sums paid into savings) = consumption + the change in liquid
+savings + long-term saving (+ bills paid from savings); ``tests/properties/
+test_accounting_properties.py`` checks it, with the risk-sharing pools summing to zero.
 
 In a steady state (constant income) consumption equals disposable income and the buffer sits at
 its target, so the initial state is a fixed point of the rule.
@@ -32,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation import detmath
 from simulation.dated import settings_by_step
 from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
@@ -74,9 +84,44 @@ class ConsumptionSettings:
         )
 
 
+def risk_sharing(hh: HouseholdState, theta: float) -> np.ndarray:
+    """What each household receives from (> 0) or pays into (< 0) its residence's pool (Rp).
+
+    ``theta (E - L) - lambda E`` with ``lambda`` set per pool (urban, rural) so that the
+    weighted flows of the pool sum to zero.
+    """
+    gap = np.float32(theta) * (hh.expected_labour - hh.labour_income)
+    shared = gap.copy()
+    w = hh.weight
+    for pool in (hh.is_urban, ~hh.is_urban):
+        e_sum = float(np.sum(w[pool] * hh.expected_labour[pool], dtype=np.float64))
+        if e_sum <= 0:
+            shared[pool] = 0.0
+            continue
+        levy = float(np.sum(w[pool] * gap[pool], dtype=np.float64)) / e_sum
+        shared[pool] = gap[pool] - np.float32(levy) * hh.expected_labour[pool]
+    return shared
+
+
+def saving_share(hh: HouseholdState, gross: np.ndarray, idx: float) -> np.ndarray:
+    """The long-term saving share ``(1 - kappa) min(1, G / G_ref)^beta`` (see the module doc)."""
+    ratio = np.minimum(np.float32(1.0), np.maximum(gross, 0.0)
+                       / np.maximum(hh.reference_income * np.float32(idx), 1.0))
+    share = (np.float32(1.0) - hh.kappa) * ratio
+    steep = np.flatnonzero(hh.kappa < 0.5)  # beta = kappa / (1 - kappa) < 1: a few rich savers
+    if len(steep):
+        k = hh.kappa[steep].astype(np.float64)
+        share[steep] = ((1.0 - k) * detmath.power(ratio[steep], k / (1.0 - k))).astype(
+            np.float32)
+    return share
+
+
 def receive_income(hh: HouseholdState, workers: WorkerState, other_index: float,
                    s: ConsumptionSettings, growth: float = 1.0) -> None:
-    """Sum members' earnings, share risk, add other income and transfers.
+    """Sum members' earnings, share risk, add other income and transfers; save long-term.
+
+    Sets ``labour_income``, ``shared`` (the risk-sharing flow), ``saving`` (long-term saving,
+    added to ``wealth``) and ``income`` (disposable: gross less long-term saving).
 
     Args:
         hh: Household arrays (updated in place).
@@ -90,13 +135,12 @@ def receive_income(hh: HouseholdState, workers: WorkerState, other_index: float,
     lam = np.float32(s.expectation_adjustment_rate)
     hh.expected_labour *= np.float32(growth)
     hh.expected_labour += lam * (hh.labour_income - hh.expected_labour)
-    shared = np.float32(s.risk_sharing_share) * (hh.expected_labour - hh.labour_income)
+    hh.shared[:] = risk_sharing(hh, s.risk_sharing_share)
     idx = np.float32(other_index)
-    gross = np.maximum(hh.labour_income + shared + hh.other_income * idx + hh.transfers, 0.0)
-    ref = hh.reference_income * idx
-    saving_share = (np.float32(1.0) - hh.kappa) * np.minimum(np.float32(1.0),
-                                                             gross / np.maximum(ref, 1.0))
-    hh.income[:] = gross * (np.float32(1.0) - saving_share)
+    gross = hh.labour_income + hh.shared + hh.other_income * idx + hh.transfers
+    hh.saving[:] = saving_share(hh, gross, other_index) * np.maximum(gross, 0.0)
+    hh.wealth += hh.saving
+    hh.income[:] = gross - hh.saving
 
 
 def consume(hh: HouseholdState, s: ConsumptionSettings) -> None:

@@ -112,6 +112,8 @@ class PovertyModel(mesa.Model):
             (:class:`~simulation.state.Modifiers`: training's search boost and earnings premium).
         registry: The welfare registry programmes select from.
         month_cache: Values policies share within one month (cleared at its start).
+        ledger: This month's payments to households, ``(label, "transfers" or "savings",
+            household indices, Rp each)``, one entry per :meth:`~simulation.policies.Policy.pay`.
         recorder: Monthly indicators.
         t: Current step (0 = March 2021).
 
@@ -128,6 +130,7 @@ class PovertyModel(mesa.Model):
                  policies: Sequence[Policy | dict] = ()):
         self.streams = Streams(seed)
         self.month_cache: dict = {}  # values policies share within one month (cleared monthly)
+        self.ledger: list = []  # the month's payments to households (Policy.pay), cleared monthly
         self._stationary = False
         self._match_stats: dict = {}
         super().__init__(rng=self.streams.generator("mesa", 0))
@@ -186,6 +189,7 @@ class PovertyModel(mesa.Model):
     def _month(self) -> None:
         self._use_step(0 if self._stationary else self.t)
         self.month_cache.clear()
+        self.ledger.clear()
         self.households.transfers[:] = 0.0
         active = self.active_policies()
         for policy in active:
@@ -350,6 +354,7 @@ class PovertyModel(mesa.Model):
             self.paths.gdp_pc_rel[self.t - 1],
             self._consumption_steps[self.t - 1].other_income_growth_elasticity,
         ) if self.t > 0 else other  # last month's index, at last month's elasticity
+        self.other_index = other  # the month's index of other income (1 in March 2021)
         hh_rules.receive_income(self.households, self.workers, other, c, other / prev)
 
     def consume(self) -> None:

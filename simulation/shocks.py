@@ -116,6 +116,7 @@ class ShockProcess:
         incapacity: Months of accident spell left per worker (0 = able to work).
         lost_earnings: Earnings each worker lost to an accident spell this month (Rp).
         owed: Out-of-pocket bills each household still owes (Rp).
+        paid_now: What each household paid of its bills this month, from its savings (Rp).
         new_costs: Bills added this month over all sample households, by kind (``care``,
             ``funeral``, ``illness``), Rp (unweighted sums).
 
@@ -132,6 +133,7 @@ class ShockProcess:
         self.lost_earnings = np.zeros(n_workers, dtype=np.float32)
         self.owed = np.zeros(n_households, dtype=np.float64)
         self.new_costs = {k: 0.0 for k in ("care", "funeral", "illness")}
+        self.paid_now = np.zeros(n_households)  # bills each household paid this month (Rp)
 
     @classmethod
     def from_params(cls, params: ParameterSet, n_workers: int,
@@ -158,7 +160,7 @@ class ShockProcess:
             indices, "incapacitated": workers without earnings this month (new and ongoing
             accident spells)}``.
         """
-        self.pay_bills(hh)
+        self.paid_now = self.pay_bills(hh)
         events = self.draw(workers, u_workers, u_households)
         self.new_costs = dict.fromkeys(self.new_costs, 0.0)
         self._apply_deaths(workers, employers, hh, events["death"], modifiers)

@@ -61,9 +61,14 @@ class HouseholdState(_Arrays):
         expected_labour: Labour income the household expects (Rp per month, nominal), adapting
             slowly to what its members earn; informal risk sharing pays towards it.
         buffer_months: Target liquid buffer, in months of permanent income.
-        transfers: Transfers received this month (Rp), set by policies.
+        transfers: Transfers received this month (Rp), paid by policies (``Policy.pay``).
         labour_income: Sum of members' earnings this month (Rp).
-        income: Disposable income this month (Rp): kappa * (labour + other + transfers).
+        shared: Informal risk sharing received this month (Rp; negative: paid into the pool).
+        saving: Long-term saving this month (Rp), added to ``wealth``.
+        wealth: Long-term savings (Rp): what households set aside and do not draw for
+            consumption.
+        income: Disposable income this month (Rp): labour + shared + other + transfers, less
+            long-term saving.
         perm_income: Permanent income (Rp per month), exponentially smoothed income.
         savings: Liquid savings (Rp); negative is informal debt.
         consumption: Household consumption this month (Rp).
@@ -89,6 +94,14 @@ class HouseholdState(_Arrays):
     consumption: np.ndarray
     poor_history: np.ndarray
     extreme_history: np.ndarray
+    shared: np.ndarray | None = None
+    saving: np.ndarray | None = None
+    wealth: np.ndarray | None = None
+
+    def __post_init__(self):
+        for name in ("shared", "saving", "wealth"):  # the month's flows start at zero
+            if getattr(self, name) is None:
+                setattr(self, name, np.zeros(self.size.shape[0], dtype=np.float32))
 
     @property
     def n(self) -> int:

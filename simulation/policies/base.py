@@ -410,15 +410,20 @@ class Policy:
         times the sample weight) through :meth:`spend`, which enforces the annual budget. The
         one place where a policy's money reaches households, so that what households receive
         is what the run books. ``booked`` (real Rp) books a different amount: a programme whose
-        cost includes more than what reaches households (padat karya's materials).
+        cost includes more than what reaches households (padat karya's materials), or an
+        insurance fund paying benefits or collecting contributions (0: the fund's own account,
+        not the budget). Negative amounts are payments by households (contributions). Every
+        payment is entered in ``model.ledger`` for the month (the accounting checks read it).
 
         Returns:
             The real rupiah booked.
         """
         households = np.asarray(households)
         amounts = np.broadcast_to(np.asarray(amounts, dtype=np.float64), households.shape)
+        paid = amounts.astype(np.float32)
         if len(households):
-            np.add.at(getattr(model.households, into), households, amounts.astype(np.float32))
+            np.add.at(getattr(model.households, into), households, paid)
+            model.ledger.append((self.label, into, households, paid))
         total = float(amounts.sum()) * model.sample_weight if booked is None else float(booked)
         self.spend(model.t, total, model)
         return total

@@ -317,7 +317,8 @@ class BpjsTk(Policy):
                      float((w_pu * wage[i_pu]).sum()) * r.pu_contribution_rate - recomposed)
         self._record(model, "contributions_jkp", capped * r.jkp_contribution_rate)
         i_bpu = np.flatnonzero(bpu)
-        np.subtract.at(hh.transfers, w.household[i_bpu], np.float32(r.bpu_contribution))
+        # Paid from the household's income into the fund (the fund's account, not the budget).
+        self.pay(model, w.household[i_bpu], -float(r.bpu_contribution), booked=0.0)
         self._record(model, "contributions_bpu",
                      float(weight[w.household[i_bpu]].sum()) * r.bpu_contribution)
 
@@ -360,7 +361,7 @@ class BpjsTk(Policy):
         r, hh = self.rules, model.households
         h = model.workers.household[dead_insured]
         cash = r.jkm_lump_sum + r.jkm_funeral
-        np.add.at(hh.savings, h, np.float32(cash))
+        self.pay(model, h, float(cash), into="savings", booked=0.0)  # from the fund
         np.add.at(self.jkm_remaining, h, r.jkm_periodic_total)
         np.add.at(self.jkm_instalment, h, r.jkm_periodic_total / r.jkm_periodic_months)
         self._record(model, "benefits_jkm_lump", cash * float(hh.weight[h].sum()))
@@ -375,7 +376,7 @@ class BpjsTk(Policy):
             on = on[~back]
             month = 7 - self.jkp_months_left[on]
             pay = np.where(month <= 3, r.jkp_rate_first, r.jkp_rate_later) * self.jkp_wage[on]
-            np.add.at(hh.transfers, w.household[on], pay.astype(np.float32))
+            self.pay(model, w.household[on], pay, booked=0.0)  # from the fund
             self.jkp_months_left[on] -= 1
             self._record(model, "benefits_jkp",
                          float((pay * hh.weight[w.household[on]]).sum()))
@@ -386,7 +387,7 @@ class BpjsTk(Policy):
             done = due[self.jkm_remaining[due] <= 1e-6]
             self.jkm_remaining[done] = 0.0
             self.jkm_instalment[done] = 0.0
-            hh.transfers[due] += pay.astype(np.float32)
+            self.pay(model, due, pay, booked=0.0)  # from the fund
             self._record(model, "benefits_jkm_periodic", float((pay * hh.weight[due]).sum()))
         if not model.in_burn_in:
             t = model.t

@@ -1,8 +1,8 @@
 """Consumption stays non-negative and finite for any seed and valid behavioural parameters; more
-cash never means less to spend (a known defect, strict xfail until the saving rule is replaced)."""
+cash never means less to spend (the saving share's exponent keeps the marginal propensity to
+save at most 1)."""
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,10 +39,6 @@ def test_no_negative_consumption_ever(make_model, seed, changes):
         _check(model.households)
 
 
-@pytest.mark.xfail(strict=True, reason="the saving share (1 - kappa) min(1, G / G_ref) rises with "
-                   "gross income G, so disposable income G (1 - s) falls once G passes "
-                   "G_ref / (2 (1 - kappa)); issue 15 (money is conserved: saving goes to "
-                   "savings) replaces the rule")
 @settings(max_examples=10, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), extra=st.floats(1e4, 5e6))
 def test_more_transfers_never_lower_disposable_income(make_model, seed, extra):

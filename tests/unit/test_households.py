@@ -157,15 +157,31 @@ def test_receive_income_sums_members_and_adds_other_income():
 
 
 def test_receive_income_risk_sharing_hand_computed():
-    # Expected labour 2000, earned 1000 (a bad month). Expectations adapt by 10% of the gap:
-    # E = 2000 + 0.1 * (1000 - 2000) = 1900; the network pays half the gap: 0.5 * 900 = 450.
-    # Y = 1000 + 450 + other 100 = 1550.
+    # Two rural households expecting 2000; A earns 1000 (a bad month), B earns 2000. Expectations
+    # adapt by 10% of the gap: E_A = 2000 + 0.1 * (1000 - 2000) = 1900, E_B = 2000. The network
+    # owes A half the gap: 0.5 * 900 = 450, B nothing. The levy that balances the pool is
+    # lambda = 450 / (1900 + 2000) of expected income: A receives 450 - 1900 lambda = 230.77 and
+    # B pays 2000 lambda = 230.77. Y_A = 1000 + 230.77 + other 100 = 1330.77.
     rule = replace(RULE, risk_sharing_share=0.5, expectation_adjustment_rate=0.1)
-    hh = _households([0.0], other=[100.0])
+    hh = _households([0.0, 0.0], other=[100.0, 0.0])
     hh.expected_labour[:] = 2000.0
-    receive_income(hh, _workers([0], [1000.0]), 1.0, rule)
+    receive_income(hh, _workers([0, 1], [1000.0, 2000.0]), 1.0, rule)
+    lam = 450.0 / 3900.0
     assert hh.expected_labour[0] == pytest.approx(1900.0, rel=1e-6)
-    assert hh.income[0] == pytest.approx(1550.0, rel=1e-6)
+    assert hh.shared.tolist() == pytest.approx([450 - 1900 * lam, -2000 * lam], rel=1e-5)
+    assert hh.income[0] == pytest.approx(1000 + 450 - 1900 * lam + 100, rel=1e-6)
+    assert abs(float(hh.shared.sum())) < 1e-3  # what A receives, B pays
+
+
+def test_risk_sharing_pools_are_by_residence():
+    rule = replace(RULE, risk_sharing_share=0.5, expectation_adjustment_rate=0.0)
+    hh = _households([0.0, 0.0, 0.0])
+    hh.is_urban[:] = [True, False, False]
+    hh.expected_labour[:] = 2000.0
+    receive_income(hh, _workers([0, 1, 2], [1000.0, 1000.0, 2000.0]), 1.0, rule)
+    assert hh.shared[0] == pytest.approx(0.0, abs=1e-3)  # alone in its pool: nobody to share with
+    assert hh.shared[1] > 0 > hh.shared[2]
+    assert hh.shared[1] + hh.shared[2] == pytest.approx(0.0, abs=1e-3)
 
 
 def test_receive_income_long_term_saving_is_at_most_one_minus_kappa():
@@ -178,6 +194,22 @@ def test_receive_income_long_term_saving_is_at_most_one_minus_kappa():
     assert hh.income[0] == pytest.approx(0.8 * 4000.0, rel=1e-6)
     assert 0.8 * 1000.0 < hh.income[1] <= 1000.0
     assert np.all(hh.income <= gross * (1 + 1e-6))
+    # The saving is not lost: it goes into long-term savings.
+    np.testing.assert_allclose(hh.wealth, gross - hh.income, rtol=1e-6)
+    np.testing.assert_allclose(hh.saving, gross - hh.income, rtol=1e-6)
+
+
+def test_more_gross_income_never_means_less_to_spend():
+    """The saving share's exponent keeps the marginal propensity to save at most 1."""
+    kappa = np.array([0.05, 0.2, 0.4, 0.5, 0.8, 1.0])
+    previous = None
+    for other in np.linspace(0.0, 6000.0, 121):
+        hh = _households(np.zeros(len(kappa)), kappa=kappa, other=np.full(len(kappa), other))
+        hh.reference_income[:] = 4000.0
+        receive_income(hh, _workers([], []), 1.0, NO_SHARING)
+        if previous is not None:
+            assert (hh.income >= previous - 1e-3).all(), (other, hh.income, previous)
+        previous = hh.income.copy()
 
 
 # ------------------------------------------------------------------ poverty history
