@@ -20,7 +20,8 @@ complying employers (PU) and informal workers with the voluntary-member trait (B
 their contribution from household income; JKK settles insured accident care bills and replaces
 the earnings an accident spell withholds) -> benefits as transfers (JKP 45% then 25% of the
 capped last wage until re-employed formally, JKM periodic instalments) -> income with risk
-sharing -> the buffer-stock consumption rule -> poverty, unemployment, members and benefits.
+sharing (a pool per residence, balanced by a levy on expected labour income) -> the buffer-stock
+consumption rule with long-term saving -> poverty, unemployment, members and benefits.
 
 The initial state is copied from a built (burned-in) ``PovertyModel`` at step 0, including what
 the scheme carries over from the burn-in (it acts then): membership, contribution months, last
@@ -252,17 +253,26 @@ class HouseholdAgent(mesa.Agent):
             paid["benefits_jkm_periodic"] += self.weight * pay
 
     # ------------------------------------------------------------------ income and consumption
-    def receive_income(self, other_index: float, growth: float) -> None:
-        """Labour income, risk sharing, other income, transfers, the long-term saving share."""
+    def expect_labour(self, growth: float) -> None:
+        """Sum members' earnings; move expected labour income towards them."""
         c = self.model.consumption_rules
-        labour = sum(w.earnings for w in self.workers)
+        self.labour_income = sum(w.earnings for w in self.workers)
         self.expected_labour *= growth
-        self.expected_labour += c.expectation_adjustment_rate * (labour - self.expected_labour)
-        shared = c.risk_sharing_share * (self.expected_labour - labour)
-        gross = max(labour + shared + self.other_income * other_index + self.transfers, 0.0)
+        self.expected_labour += c.expectation_adjustment_rate * (self.labour_income
+                                                                 - self.expected_labour)
+
+    def receive_income(self, other_index: float, levy: float) -> None:
+        """Risk sharing (the pool's levy given), other income, transfers, long-term saving."""
+        c = self.model.consumption_rules
+        shared = c.risk_sharing_share * (self.expected_labour - self.labour_income) - (
+            levy * self.expected_labour)
+        gross = self.labour_income + shared + self.other_income * other_index + self.transfers
         ref = self.reference_income * other_index
-        saving_share = (1.0 - self.kappa) * min(1.0, gross / max(ref, 1.0))
-        self.income = gross * (1.0 - saving_share)
+        ratio = min(1.0, max(gross, 0.0) / max(ref, 1.0))
+        k = self.kappa
+        beta = min(1.0, k / (1.0 - k)) if k < 1.0 else 1.0
+        saving = (1.0 - k) * ratio**beta * max(gross, 0.0)
+        self.income = gross - saving
 
     def consume(self) -> None:
         """The buffer-stock rule: consume permanent income, move savings towards the target."""
@@ -401,7 +411,16 @@ class ReferenceModel(mesa.Model):
         c = self.consumption_rules
         e_other = c.other_income_growth_elasticity
         other = [self.paths.cpi_rel[k] * self.paths.gdp_pc_rel[k] ** e_other for k in (t - 1, t)]
-        self.agents.do("receive_income", float(other[1]), float(other[1] / other[0]))
+        self.agents.do("expect_labour", float(other[1] / other[0]))
+        levy = {}
+        for urban in (True, False):  # the risk-sharing pool of each residence sums to zero
+            pool = [h for h in self.households if h.is_urban == urban]
+            e_sum = sum(h.weight * h.expected_labour for h in pool)
+            gap = sum(h.weight * c.risk_sharing_share * (h.expected_labour - h.labour_income)
+                      for h in pool)
+            levy[urban] = gap / e_sum if e_sum > 0 else 0.0
+        for h in self.households:
+            h.receive_income(float(other[1]), levy[h.is_urban])
         self.agents.do("consume")
         self.measure()
 
