@@ -21,7 +21,8 @@ their contribution from household income; JKK settles insured accident care bill
 the earnings an accident spell withholds) -> benefits as transfers (JKP 45% then 25% of the
 capped last wage until re-employed formally, JKM periodic instalments) -> income with risk
 sharing (a pool per residence, balanced by a levy on expected labour income) -> the buffer-stock
-consumption rule with long-term saving -> poverty, unemployment, members and benefits.
+consumption rule with long-term saving -> poverty on consumption as Susenas measures it (bills
+paid counted), unemployment, members and benefits.
 
 The initial state is copied from a built (burned-in) ``PovertyModel`` at step 0, including what
 the scheme carries over from the burn-in (it acts then): membership, contribution months, last
@@ -93,6 +94,7 @@ class HouseholdAgent(mesa.Agent):
         super().__init__(model)
         self.workers: list[Worker] = []
         self.transfers = 0.0
+        self.health = 0.0  # bills paid this month
         self.dead: list[Worker] = []  # this month's deaths and accidents
         self.hurt: list[Worker] = []
         for k, v in kw.items():
@@ -168,12 +170,14 @@ class HouseholdAgent(mesa.Agent):
         m = self.model
         s = m.shock_settings
         self.dead, self.hurt = [], []
+        self.health = 0.0
         if self.owed > 0:
             pay = self.owed / s.dur_repayment_months
             if self.owed - pay < 1_000.0:
                 pay = self.owed
             self.owed -= pay
             self.savings -= pay
+            self.health = pay  # Susenas counts it as (non-food) consumption
         for w in self.workers:
             u = m.random.random()
             if u < s.p_death:  # a member takes the slot up as an unemployed job seeker
@@ -342,7 +346,7 @@ class ReferenceModel(mesa.Model):
         hh, ws, sh = vm.households, vm.workers, vm.shocks
         fields = ("weight", "size", "is_urban", "other_income", "kappa", "reference_income",
                   "expected_labour", "buffer_months", "income", "perm_income", "savings",
-                  "consumption")
+                  "consumption", "health")
         cols = {f: getattr(hh, f).tolist() for f in fields}
         cols["owed"] = sh.owed.tolist()
         zeros_h, zeros_w = [0.0] * hh.n, [0.0] * ws.n
@@ -499,7 +503,7 @@ class ReferenceModel(mesa.Model):
         persons = ext_poor = nat_poor = lf = unemployed = 0.0
         for h in self.households:
             wp = h.weight * h.size
-            c_pc = h.consumption / h.size
+            c_pc = (h.consumption + h.health) / h.size  # as Susenas measures it
             persons += wp
             ext_poor += wp * (c_pc < ext)
             nat_poor += wp * (c_pc < nat)
@@ -511,11 +515,12 @@ class ReferenceModel(mesa.Model):
         r["extreme_poverty_rate"].append(ext_poor / persons)
         r["poverty_rate"].append(nat_poor / persons)
         r["unemployment_rate"].append(unemployed / lf if lf > 0 else 0.0)
-        if self.insurance:
-            r["members"].append(sum(h.weight for h in self.households
-                                    for w in h.workers if w.insured))
+        if self.insurance:  # a sample worker stands for more real ones as the labour force grows
+            scale = float(self.paths.labour_force_rel[self.t])
+            r["members"].append(scale * sum(h.weight for h in self.households
+                                            for w in h.workers if w.insured))
             for k in BENEFITS:
-                r[k].append(self.paid[k])
+                r[k].append(self.paid[k] * scale)
 
     def run(self) -> dict:
         """Step to the end of the paths; return the monthly indicators."""

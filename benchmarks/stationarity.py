@@ -34,7 +34,7 @@ _DRAW_OFFSET = BURN_IN_DRAW_OFFSET + 100_000
 def snapshot(model: PovertyModel) -> dict:
     """Poverty (step-0 lines, persons), Gini and unemployment of the current state."""
     hh = model.households
-    c_pc = hh.consumption.astype(np.float64) / hh.size
+    c_pc = hh.measured.astype(np.float64) / hh.size
     w = hh.weight * hh.size
     e0, e1, _ = fgt(c_pc, w, model.paths.extreme_line[0])
     n0, n1, _ = fgt(c_pc, w, model.paths.national_line[0])

@@ -69,7 +69,7 @@ def initial_state(changes: dict, households: int, seeds: list[int]) -> dict[str,
     for s in seeds:
         m = PovertyModel(params, n_households=households, seed=s, end="2021-04")
         hh = m.households
-        c = hh.consumption / hh.size
+        c = hh.measured / hh.size
         w = hh.size.astype(float)
         ze, zn = m.paths.extreme_line[0], m.paths.national_line[0]
         rows.append({

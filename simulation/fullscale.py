@@ -107,7 +107,7 @@ def consumption_histogram(c_pc: np.ndarray, w_p: np.ndarray) -> tuple[np.ndarray
 def _histogram_now(model) -> tuple[np.ndarray, np.ndarray]:
     hh = model.households
     w_p = hh.weight * float(model.paths.population_rel[model.t]) * hh.size
-    return consumption_histogram(hh.consumption / hh.size, w_p)
+    return consumption_histogram(hh.measured / hh.size, w_p)
 
 
 def block_totals(model, indicators: dict) -> dict[str, np.ndarray]:
@@ -115,7 +115,8 @@ def block_totals(model, indicators: dict) -> dict[str, np.ndarray]:
 
     Each rate the model recorded times its denominator: persons (``population``), households
     (sample weights times population growth), the labour force (weighted slots, as
-    :func:`~simulation.measures.labour_indicators` counts them), the employed, the poor now and
+    :func:`~simulation.measures.labour_indicators` counts them, times labour-force growth),
+    the employed, the poor now and
     the poor twelve months earlier (their persons now, as the entry and exit shares weigh them).
     """
     hh, w = model.households, model.workers
@@ -123,7 +124,8 @@ def block_totals(model, indicators: dict) -> dict[str, np.ndarray]:
     rate = {k: np.asarray(v, dtype=np.float64) for k, v in indicators.items() if k != "date"}
     persons = rate["population"]
     households = float(hh.weight.sum()) * rel
-    labour_force = np.full(len(rel), float(hh.weight[w.household].sum()))
+    lf_rel = np.asarray(model.paths.labour_force_rel[: len(rel)], dtype=np.float64)
+    labour_force = float(hh.weight[w.household].sum()) * lf_rel
     unemployed = rate["unemployment_rate"] * labour_force
     employed = labour_force - unemployed
     poor = rate["poverty_rate"] * persons

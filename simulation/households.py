@@ -162,10 +162,10 @@ def record_poverty_history(hh: HouseholdState, extreme_line: float, national_lin
                            c_pc: np.ndarray | None = None) -> None:
     """Shift the 16-month poverty bit histories and set this month's bit.
 
-    ``c_pc`` is per-capita consumption if the caller has it (else computed).
+    ``c_pc`` is per-capita measured consumption if the caller has it (else computed).
     """
     if c_pc is None:
-        c_pc = hh.consumption / hh.size
+        c_pc = hh.measured / hh.size
     hh.poor_history <<= 1
     hh.poor_history |= (c_pc < national_line).astype(np.uint16)
     hh.extreme_history <<= 1

@@ -98,7 +98,7 @@ def burn_in(model: PovertyModel, params: ParameterSet) -> None:
     pop.set_permanent_consumption(params, hh, expected, rank, target)
     for _ in range(iterations):
         advance(fit_months)
-        achieved = pop.quantiles_at(hh.consumption / hh.size, hh.size, rank)
+        achieved = pop.quantiles_at(hh.measured / hh.size, hh.size, rank)
         target = target * np.clip(dist.ppf(rank) / np.maximum(achieved, 1.0), 0.5, 2.0)
         pop.set_permanent_consumption(params, hh, expected, rank, target)
     advance(fit_months)

@@ -37,6 +37,7 @@ class Paths:
         sector_output: Real output index by sector, shape (3, n_steps + 1), 1 at step 0.
         sector_growth_monthly: Monthly real growth by sector, shape (3, n_steps + 1).
         population_rel: Population relative to step 0.
+        labour_force_rel: Labour force relative to step 0.
         gdp_pc_rel: Real GDP per person relative to step 0.
         formal_wage_index: Nominal index of formal wages (minimum wage and CPI), 1 at step 0.
     """
@@ -50,6 +51,7 @@ class Paths:
     sector_output: np.ndarray
     sector_growth_monthly: np.ndarray
     population_rel: np.ndarray
+    labour_force_rel: np.ndarray
     gdp_pc_rel: np.ndarray
     formal_wage_index: np.ndarray
 
@@ -127,6 +129,7 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     return Paths(
         months=months, cpi=cpi, cpi_rel=cpi_rel, extreme_line=extreme, national_line=national,
         gdp_growth_monthly=g, sector_output=sector_output, sector_growth_monthly=sector_g,
-        population_rel=population_rel, gdp_pc_rel=gdp_rel / population_rel,
+        population_rel=population_rel, labour_force_rel=population_rel.copy(),
+        gdp_pc_rel=gdp_rel / population_rel,
         formal_wage_index=formal_wage_index,
     )

@@ -160,10 +160,11 @@ def poverty_indicators(hh: HouseholdState, extreme_line: float, national_line: f
                        c_pc: np.ndarray | None = None) -> dict[str, float]:
     """Return the poverty indicators of one month for both lines, persons and households.
 
-    ``c_pc`` is per-capita consumption if the caller has it (else computed).
+    ``c_pc`` is per-capita measured consumption (:mod:`simulation.measurement`) if the caller
+    has it (else computed).
     """
     if c_pc is None:
-        c_pc = hh.consumption / hh.size
+        c_pc = hh.measured / hh.size
     w_hh = hh.weight * population_scale
     w_p = w_hh * hh.size
     total_persons = float(w_p.sum())

@@ -29,6 +29,7 @@ import numpy as np
 from simulation import detmath
 from simulation import households as hh_rules
 from simulation import labour_market as lm
+from simulation import measurement
 from simulation.employers import Employer, plan_labour_demand
 from simulation.errors import InputError
 from simulation.households import ConsumptionSettings
@@ -208,6 +209,7 @@ class PovertyModel(mesa.Model):
             policy.pay_transfers(self)
         self.receive_income()
         self.consume()
+        self.measure_consumption()
         if not self._stationary:
             self.registry.tick(self.households, self.t)
 
@@ -261,9 +263,35 @@ class PovertyModel(mesa.Model):
         return self._draw_t
 
     @property
+    def population_scale(self) -> float:
+        """Population relative to March 2021 this month (1 in the burn-in).
+
+        A sample household stands for ``households.weight * population_scale`` real households.
+        """
+        return float(self.paths.population_rel[self.t])
+
+    @property
+    def labour_force_scale(self) -> float:
+        """Labour force relative to March 2021 this month (1 in the burn-in).
+
+        A sample worker stands for ``households.weight[household] * labour_force_scale`` real
+        workers.
+        """
+        return float(self.paths.labour_force_rel[self.t])
+
+    @property
     def sample_weight(self) -> float:
-        """Real households each sample household stands for (the same for every household)."""
-        return float(self.households.weight[0])
+        """Real households each sample household stands for now (the same for every household).
+
+        It grows with the population, so programme counts in real households cover fewer sample
+        households as the population grows, and spending in rupiah grows with it.
+        """
+        return float(self.households.weight[0]) * self.population_scale
+
+    @property
+    def worker_weight(self) -> float:
+        """Real workers each sample worker stands for now (grows with the labour force)."""
+        return float(self.households.weight[0]) * self.labour_force_scale
 
     @property
     def informal_start(self) -> np.ndarray:
@@ -361,11 +389,15 @@ class PovertyModel(mesa.Model):
         """Households consume by the buffer-stock rule."""
         hh_rules.consume(self.households, self.consumption_rules)
 
+    def measure_consumption(self) -> None:
+        """Consumption as Susenas measures it (:mod:`simulation.measurement`)."""
+        measurement.measure(self.households, self.shocks.paid_now)
+
     def collect(self) -> None:
         """Measure poverty and the labour market for the current month."""
         hh = self.households
         ext, nat = self.paths.extreme_line[self.t], self.paths.national_line[self.t]
-        c_pc = hh.consumption / hh.size
+        c_pc = hh.measured / hh.size
         if not (self.t == 0 and self._burned_in):  # the burn-in already recorded March 2021
             hh_rules.record_poverty_history(hh, ext, nat, c_pc)
         ind = poverty_indicators(hh, ext, nat, self.paths.population_rel[self.t], self.t, c_pc)

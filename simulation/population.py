@@ -489,10 +489,10 @@ def remap_consumption(params: ParameterSet, hh: HouseholdState, paths: Paths) ->
     which includes transitory spells, so the stationary model then drifts somewhat (measured by
     benchmarks/stationarity.py; see the closing note of the foundation issue).
     """
-    c_pc = hh.consumption.astype(np.float64) / hh.size
+    c_pc = hh.measured.astype(np.float64) / hh.size
     rank = person_ranks(c_pc, hh.size)
     target = consumption_distribution(params).ppf(rank) * hh.size
-    delta = target - hh.consumption.astype(np.float64)
+    delta = target - hh.measured.astype(np.float64)
     # Disposable income per rupiah of extra other income: 1 - saving share (approximately).
     gross = hh.labour_income + hh.other_income + hh.transfers  # at step 0 prices
     share = (1.0 - hh.kappa) * np.minimum(1.0, gross / np.maximum(hh.reference_income, 1.0))
@@ -502,12 +502,14 @@ def remap_consumption(params: ParameterSet, hh: HouseholdState, paths: Paths) ->
     hh.other_income[:] = new_other
     hh.perm_income[:] = np.maximum(hh.perm_income + delta, 0.0)
     hh.income[:] = np.maximum(hh.income + delta, 0.0)
-    hh.consumption[:] = target
+    hh.consumption[:] = np.maximum(hh.consumption + delta, 0.0)
+    hh.measured[:] = hh.consumption + hh.health + hh.in_kind  # the target (health permitting)
+    c_pc = hh.measured / hh.size
     bit = np.uint16(1)
     hh.poor_history[:] = (hh.poor_history & ~bit) | (
-        target / hh.size < paths.national_line[0]).astype(np.uint16)
+        c_pc < paths.national_line[0]).astype(np.uint16)
     hh.extreme_history[:] = (hh.extreme_history & ~bit) | (
-        target / hh.size < paths.extreme_line[0]).astype(np.uint16)
+        c_pc < paths.extreme_line[0]).astype(np.uint16)
 
 
 def normal_quantile(p: float) -> float:

@@ -71,7 +71,12 @@ class HouseholdState(_Arrays):
             long-term saving.
         perm_income: Permanent income (Rp per month), exponentially smoothed income.
         savings: Liquid savings (Rp); negative is informal debt.
-        consumption: Household consumption this month (Rp).
+        consumption: Household consumption this month (Rp): everyday spending out of cash, as
+            the consumption rule decides it.
+        health: Out-of-pocket bills (care, illness, funerals) paid this month (Rp).
+        in_kind: Value of food aid received in kind this month, at retail prices (Rp).
+        measured: Consumption as Susenas measures it this month (Rp): what poverty is measured
+            on (:mod:`simulation.measurement`).
         poor_history: Bit t is set if the household was below the national line t months ago.
         extreme_history: Same for the extreme line.
     """
@@ -97,11 +102,16 @@ class HouseholdState(_Arrays):
     shared: np.ndarray | None = None
     saving: np.ndarray | None = None
     wealth: np.ndarray | None = None
+    health: np.ndarray | None = None
+    in_kind: np.ndarray | None = None
+    measured: np.ndarray | None = None
 
     def __post_init__(self):
-        for name in ("shared", "saving", "wealth"):  # the month's flows start at zero
+        for name in ("shared", "saving", "wealth", "health", "in_kind"):  # start at zero
             if getattr(self, name) is None:
                 setattr(self, name, np.zeros(self.size.shape[0], dtype=np.float32))
+        if self.measured is None:  # a new population is measured at its consumption
+            self.measured = self.consumption.astype(np.float32, copy=True)
 
     @property
     def n(self) -> int:
@@ -110,8 +120,8 @@ class HouseholdState(_Arrays):
 
     @property
     def consumption_pc(self) -> np.ndarray:
-        """Per-capita consumption (Rp per person per month), as BPS measures poverty."""
-        return self.consumption / self.size
+        """Per-capita measured consumption (Rp per person per month), as BPS measures poverty."""
+        return self.measured / self.size
 
 
 @dataclass

@@ -67,7 +67,7 @@ class Registry:
         """
         if for_step is not None:
             self.rho = self._rho[min(for_step, len(self._rho) - 1)]
-        z = normal_scores_of_rank(hh.consumption / hh.size, self._tie)
+        z = normal_scores_of_rank(hh.measured / hh.size, self._tie)
         self.score = self.rho * z + np.sqrt(max(1.0 - self.rho**2, 0.0)) * self._error
         order = argsort_ties(self.score)
         persons = hh.size[order].astype(np.float64)

@@ -209,7 +209,7 @@ class WageSubsidy(Policy):
             return
         w = model.workers
         eligible = np.flatnonzero((w.status == FORMAL) & (w.earnings < self._cap[t]))
-        weight = model.sample_weight
+        weight = model.worker_weight
         wanted = min(int(round(self._workers[t] / weight)), len(eligible))
         n = self.affordable(t, self._amount[t] * weight, wanted, model)
         chosen = self.rng(model).permutation(eligible)[:n]
@@ -232,7 +232,7 @@ def coverage_error(model: PovertyModel, programmes: tuple[str, ...] = ("pkh", "b
     for p in model.policies:
         if isinstance(p, Assistance) and p.programme in programmes:
             covered |= p.recipients(model)
-    pc = hh.consumption / hh.size
+    pc = hh.measured / hh.size
     order = argsort_ties(pc)
     persons = hh.size[order].astype(np.float64)
     cum = np.cumsum(persons) - 0.5 * persons

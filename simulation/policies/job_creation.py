@@ -81,16 +81,15 @@ class _JobCreationPolicy(Policy):
     DEFAULTS: dict[str, str] = {}
 
     def init(self, model: PovertyModel) -> None:
-        """Resolve dates; check the default parameters exist; note the sample weight."""
+        """Resolve dates; check the default parameters exist."""
         super().init(model)
         for name in self.DEFAULTS:  # fail now, naming the path, if a parameter is missing
             self.setting(model, name)
-        self._weight = model.sample_weight
 
     def monthly_units(self, model: PovertyModel, per_year: float,
                       rng: np.random.Generator) -> int:
         """This month's sample units of a yearly real-person size (times ``scale``)."""
-        return stochastic_round(self.scale * float(per_year) / self._weight / 12.0, rng)
+        return stochastic_round(self.scale * float(per_year) / model.worker_weight / 12.0, rng)
 
     def within_budget(self, model: PovertyModel, unit_cost: float, wanted: int) -> int:
         """How many of ``wanted`` units of ``unit_cost`` Rp the budget left this year allows."""
@@ -100,7 +99,7 @@ class _JobCreationPolicy(Policy):
 
     def count(self, model: PovertyModel, key: str, n: int) -> None:
         """Add ``n`` sample units to the result ``key``, in real persons (not in the burn-in)."""
-        self.record(model, key, n * self._weight)
+        self.record(model, key, n * model.worker_weight)
 
 
 def select_workers(model: PovertyModel, eligible: np.ndarray, n: int, poor_share: float,
@@ -263,7 +262,7 @@ class PadatKarya(_JobCreationPolicy):
 
     def unit_cost(self, model: PovertyModel) -> float:
         """Rp spent per sample participant-month (real persons x wage, grossed up)."""
-        return self.monthly_pay(model) * self._weight / (
+        return self.monthly_pay(model) * model.worker_weight / (
             1.0 - float(self.setting(model, "materials_share")))
 
     def before_labour_market(self, model: PovertyModel) -> None:
@@ -442,7 +441,7 @@ class TkmGrants(_JobCreationPolicy):
         wanted = self.monthly_units(model, float(self.setting(model, "groups_per_year")) * size,
                                     rng)
         grant = float(self.setting(model, "grant_per_group")) / size  # Rp per person
-        n = self.within_budget(model, grant * self._weight, wanted)
+        n = self.within_budget(model, grant * model.worker_weight, wanted)
         if n <= 0:
             return
         by_status = np.zeros(5, dtype=bool)
@@ -453,7 +452,7 @@ class TkmGrants(_JobCreationPolicy):
             return
         self._start_businesses(model, chosen, grant)
         self.granted_now = chosen
-        self.spend(model.t, grant * self._weight * len(chosen), model)
+        self.spend(model.t, grant * model.worker_weight * len(chosen), model)
         self.count(model, "grantees", len(chosen))
 
     def _start_businesses(self, model: PovertyModel, who: np.ndarray, grant: float) -> None:
@@ -539,7 +538,7 @@ class FormalJobCreation(_JobCreationPolicy):
             return
         rng = self.rng(model)
         wanted = self.monthly_units(model, self.setting(model, "jobs_per_year"), rng)
-        cost = float(self.setting(model, "cost_per_job")) * self._weight
+        cost = float(self.setting(model, "cost_per_job")) * model.worker_weight
         n = self.within_budget(model, cost, wanted)
         if n <= 0:
             return

@@ -275,7 +275,7 @@ class BpjsTk(Policy):
     def after_shocks(self, model: PovertyModel, events: dict[str, np.ndarray]) -> None:
         """Pay JKM for last month's members who died, renew membership, collect, pay JKK."""
         w, hh, r = model.workers, model.households, self._rules_now(model)
-        weight = hh.weight
+        weight = hh.weight * model.labour_force_scale  # real workers per sample worker, by home
         dead = events.get("death", np.empty(0, dtype=np.intp))
         self._pay_jkm(model, dead[self.is_insured[dead]])
         self.is_insured[dead] = False
@@ -364,7 +364,8 @@ class BpjsTk(Policy):
         self.pay(model, h, float(cash), into="savings", booked=0.0)  # from the fund
         np.add.at(self.jkm_remaining, h, r.jkm_periodic_total)
         np.add.at(self.jkm_instalment, h, r.jkm_periodic_total / r.jkm_periodic_months)
-        self._record(model, "benefits_jkm_lump", cash * float(hh.weight[h].sum()))
+        self._record(model, "benefits_jkm_lump",
+                     cash * float(hh.weight[h].sum()) * model.labour_force_scale)
 
     def pay_transfers(self, model: PovertyModel) -> None:
         """Pay JKP cash benefits and JKM periodic instalments as this month's income."""
@@ -379,7 +380,8 @@ class BpjsTk(Policy):
             self.pay(model, w.household[on], pay, booked=0.0)  # from the fund
             self.jkp_months_left[on] -= 1
             self._record(model, "benefits_jkp",
-                         float((pay * hh.weight[w.household[on]]).sum()))
+                         float((pay * hh.weight[w.household[on]]).sum())
+                         * model.labour_force_scale)
         due = np.flatnonzero(self.jkm_remaining > 0)
         if len(due):
             pay = np.minimum(self.jkm_instalment[due], self.jkm_remaining[due])
@@ -388,7 +390,8 @@ class BpjsTk(Policy):
             self.jkm_remaining[done] = 0.0
             self.jkm_instalment[done] = 0.0
             self.pay(model, due, pay, booked=0.0)  # from the fund
-            self._record(model, "benefits_jkm_periodic", float((pay * hh.weight[due]).sum()))
+            self._record(model, "benefits_jkm_periodic",
+                         float((pay * hh.weight[due]).sum()) * model.labour_force_scale)
         if not model.in_burn_in:
             t = model.t
             net = (sum(self.flows[n][t] for n in FLOW_NAMES if n.startswith("contributions"))
@@ -476,7 +479,7 @@ class PbiContributions(Policy):
 
     def target_slots(self, model: PovertyModel) -> int:
         """Target members in sample worker slots."""
-        return int(round(self.members / model.sample_weight))
+        return int(round(self.members / model.worker_weight))
 
     def before_labour_market(self, model: PovertyModel) -> None:
         """Fill the enrolment up to the target from the registry's poorest eligible workers."""
@@ -491,8 +494,8 @@ class PbiContributions(Policy):
             cand = cand[argsort_ties(pct[cand])][:k]
             self.enrolled[cand] = True
         if not model.in_burn_in:
-            self.n_enrolled[model.t] = float(
-                model.households.weight[w.household[self.enrolled]].sum())
+            self.n_enrolled[model.t] = float(model.households.weight[
+                w.household[self.enrolled]].sum()) * model.labour_force_scale
 
     def pay_for(self, model: PovertyModel, candidates: np.ndarray) -> np.ndarray:
         """Pay this month's contributions for ``candidates`` (poorest first) within the budget.
@@ -505,7 +508,8 @@ class PbiContributions(Policy):
             return candidates
         pct = model.registry.percentile[model.workers.household[candidates]]
         candidates = candidates[argsort_ties(pct)]
-        weight = model.households.weight[model.workers.household[candidates]]
+        weight = (model.households.weight[model.workers.household[candidates]]
+                  * model.labour_force_scale)
         unit = self.contribution * float(weight.max())
         # (Policy.affordable fails on an uncapped budget, floor(inf); avoid calling it then.)
         n = len(candidates) if self.annual_budget is None else self.affordable(

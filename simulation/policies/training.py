@@ -240,7 +240,7 @@ class VocationalTraining(Policy):
             amount = self._p_monthly[due] + np.where(last[due] == c, self._p_survey[due], 0.0)
             paid = len(due)
             if self.annual_budget is not None and not model.in_burn_in:
-                cum = np.cumsum(amount) * model.sample_weight
+                cum = np.cumsum(amount) * model.worker_weight
                 paid = int(np.searchsorted(cum, self.budget_left(model.t) * (1 + 1e-12),
                                            "right"))
             self.pay(model, self._p_hh[due[:paid]], amount[:paid])
@@ -281,7 +281,7 @@ class VocationalTraining(Policy):
         self._effect_idx = np.concatenate([self._effect_idx, who])
         self._skill_c = np.concatenate([self._skill_c, skill])
         self._premium_c = np.concatenate([self._premium_c, premium])
-        self.record(model, "completed", len(who) * model.sample_weight)
+        self.record(model, "completed", len(who) * model.worker_weight)
 
     def _enrol(self, model: PovertyModel) -> None:
         queued = np.unique(np.concatenate(self._queue)) if self._queue else None
@@ -292,7 +292,7 @@ class VocationalTraining(Policy):
             may_enrol = self._burn_total - self._burn_k < history  # _burn_k already counts now
         else:
             may_enrol = model.t + duration <= self._end_step
-        weight = model.sample_weight
+        weight = model.worker_weight
         expected = (float(self.setting(model, "slots_per_year")) * self.scale / 12.0 / weight
                     if may_enrol else 0.0)
         if expected <= 0 and (queued is None or len(queued) == 0):
@@ -337,7 +337,7 @@ class VocationalTraining(Policy):
         """Trainees whose fee and possible incentives fit in the year's budget, less promises."""
         if self.annual_budget is None or model.in_burn_in or unit_cost <= 0:
             return int(wanted)
-        weight = model.sample_weight
+        weight = model.worker_weight
         c = self._clock
         left = np.maximum(self._p_first + self._p_months - np.maximum(self._p_first, c), 0)
         started = self._p_first < c  # the survey incentive is still owed in every case

@@ -71,7 +71,7 @@ class VillageCashForWork(Policy):
         """Start this month's spells."""
         rng = self.rng(model)
         expected = self.scale * float(self.setting(model, "workers_per_year")) / 12.0
-        wanted = int(np.floor(expected / model.sample_weight + rng.random()))
+        wanted = int(np.floor(expected / model.worker_weight + rng.random()))
         w, hh = model.workers, model.households
         in_spell = np.zeros(hh.n, dtype=bool)
         in_spell[w.household[self.months_left > 0]] = True
@@ -88,7 +88,7 @@ class VillageCashForWork(Policy):
         n_rest = min(wanted - len(chosen), len(rest))
         chosen = np.concatenate([chosen, rng.choice(rest, size=max(n_rest, 0), replace=False)])
         self.months_left[chosen] = int(self.setting(model, "months"))
-        self.record(model, "participants", len(chosen) * model.sample_weight)
+        self.record(model, "participants", len(chosen) * model.worker_weight)
 
     def pay_transfers(self, model: PovertyModel) -> None:
         """Pay this month's participants; book the month's cost."""
@@ -97,11 +97,11 @@ class VillageCashForWork(Policy):
             return
         per_month = float(self.setting(model, "cost_per_worker")) / int(
             self.setting(model, "months"))
-        n = self.affordable(model.t, per_month * model.sample_weight, len(on), model)
+        n = self.affordable(model.t, per_month * model.worker_weight, len(on), model)
         self.months_left[on[n:]] = 0  # the year's budget is spent: those spells end
         on = on[:n]
         wage = per_month * float(self.setting(model, "wage_share"))
         self.pay(model, model.workers.household[on], wage,
-                 booked=per_month * len(on) * model.sample_weight)
+                 booked=per_month * len(on) * model.worker_weight)
         self.months_left[on] -= 1
-        self.record(model, "paid", len(on) * model.sample_weight)
+        self.record(model, "paid", len(on) * model.worker_weight)

@@ -87,6 +87,7 @@ def _households(consumption, size, weight=None, poor_history=None) -> HouseholdS
                       else np.asarray(poor_history, dtype=np.uint16)),
         extreme_history=np.zeros(n, dtype=np.uint16), is_urban=np.zeros(n, dtype=bool),
         n_adults=np.ones(n, dtype=np.int8), education=np.zeros(n, dtype=np.int8),
+        measured=consumption.copy(),  # measured as it was consumed (no bills, no aid in kind)
     )
     for f in fields(HouseholdState):
         arrays.setdefault(f.name, np.zeros(n, dtype=np.float32))

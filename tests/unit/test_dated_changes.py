@@ -159,7 +159,8 @@ def test_a_new_rank_correlation_is_measured_the_month_before_it_applies():
         {"targeting.registry.rank_correlation": {"2021-06": 1.0}})
     months = compile_paths(params, "2021-12").months
     consumption = np.linspace(300_000, 2_000_000, 50, dtype=np.float32)
-    hh = SimpleNamespace(consumption=consumption, size=np.full(50, 2, dtype=np.int8), n=50)
+    hh = SimpleNamespace(consumption=consumption, measured=consumption,
+                         size=np.full(50, 2, dtype=np.int8), n=50)
     reg = Registry(params, hh, Streams(0), months)
     rho0 = reg.rho
     for t in range(1, 3):  # end of 2021-04 and 2021-05

@@ -144,5 +144,6 @@ def test_totals_derived_from_rates_equal_the_direct_sums():
     assert tot["poor_then"][t] == pytest.approx(w_p[then].sum(), rel=1e-9)
     assert tot["poor_now"][t] == pytest.approx(w_p[now].sum(), rel=1e-9)
     assert tot["entered"][t] == pytest.approx(w_p[now & ~then].sum(), rel=1e-9)
-    assert tot["labour_force"][t] == pytest.approx(hh.weight[m.workers.household].sum(), rel=1e-9)
+    assert tot["labour_force"][t] == pytest.approx(
+        hh.weight[m.workers.household].sum() * m.paths.labour_force_rel[t], rel=1e-9)
     assert np.isnan(tot["poor_then"][:12]).all()

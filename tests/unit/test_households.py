@@ -37,7 +37,7 @@ def _households(income, buffer_months=0.0, savings=None, perm=None, size=4, kapp
         buffer_months=b, transfers=f32(transfers), labour_income=np.zeros(n, dtype=np.float32),
         income=f32(income), perm_income=f32(income if perm is None else perm),
         savings=f32(b * income if savings is None else savings), consumption=f32(income),
-        poor_history=np.zeros(n, dtype=np.uint16), extreme_history=np.zeros(n, dtype=np.uint16),
+        measured=f32(income), poor_history=np.zeros(n, dtype=np.uint16), extreme_history=np.zeros(n, dtype=np.uint16),
     )
     # Fields this test does not know about (the state grows) start at zero.
     for f in fields(HouseholdState):
@@ -218,7 +218,7 @@ def test_poverty_history_bits_shift():
     hh.poor_history[:] = [0b1, 0b0, 0b101]
     hh.extreme_history[:] = [0b1, 0b0, 0b0]
     # Per person: 100 (extreme poor), 250 (poor), 400 (not poor); lines 200 and 300.
-    hh.consumption[:] = [200.0, 500.0, 800.0]
+    hh.measured[:] = [200.0, 500.0, 800.0]
     record_poverty_history(hh, extreme_line=200.0, national_line=300.0)
     assert hh.poor_history.tolist() == [0b11, 0b1, 0b1010]
     assert hh.extreme_history.tolist() == [0b11, 0b0, 0b0]
@@ -226,11 +226,11 @@ def test_poverty_history_bits_shift():
 
 def test_poverty_history_keeps_sixteen_months():
     hh = _households([0.0], size=1)
-    hh.consumption[:] = [1.0]
+    hh.measured[:] = [1.0]
     for _ in range(20):
         record_poverty_history(hh, 10.0, 10.0)
     assert hh.poor_history[0] == 0xFFFF
-    hh.consumption[:] = [100.0]
+    hh.measured[:] = [100.0]
     record_poverty_history(hh, 10.0, 10.0)
     assert hh.poor_history[0] == 0xFFFE
     assert hh.poor_history.dtype == np.uint16
@@ -238,9 +238,9 @@ def test_poverty_history_keeps_sixteen_months():
 
 def test_poverty_history_twelve_months_later_is_bit_twelve():
     hh = _households([0.0], size=1)
-    hh.consumption[:] = [1.0]
+    hh.measured[:] = [1.0]
     record_poverty_history(hh, 10.0, 10.0)  # poor now
-    hh.consumption[:] = [100.0]
+    hh.measured[:] = [100.0]
     for _ in range(12):
         record_poverty_history(hh, 10.0, 10.0)
     assert (hh.poor_history[0] >> 12) & 1 == 1

@@ -100,7 +100,8 @@ def fund_run():
     transfers = []
     while model.t < model.paths.n_steps:
         model.step()
-        transfers.append(float((model.households.transfers * model.households.weight).sum()))
+        transfers.append(float((model.households.transfers * model.households.weight).sum())
+                         * model.labour_force_scale)  # paid to workers: real workers' weight
     return model, seen, transfers
 
 
@@ -128,11 +129,11 @@ def test_household_cash_matches_the_fund_flows(fund_run):
 def test_jkm_pays_42_million_per_insured_death(fund_run):
     model, seen, _ = fund_run
     s = _scheme(model)
-    weight = float(model.households.weight[0])
     total = 0
     for t, insured, events in seen:
         if t == 0:
             continue
+        weight = float(model.households.weight[0]) * model.paths.labour_force_rel[t]
         n = int(insured[events["death"]].sum())
         total += n
         paid = s.flows["benefits_jkm_lump"][t] + s.flows["benefits_jkm_periodic"][t]

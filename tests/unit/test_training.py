@@ -117,23 +117,23 @@ def test_spending_is_fees_plus_incentives_paid_to_completers_households():
                 incentive_monthly=600_000, survey_incentive=150_000, fee=1_000_000,
                 start="2021-04", end="2021-12")
     m = model([VocationalTraining(label="p", **args)], end="2021-12")
-    weight = float(m.households.weight[0])
     transfers = np.zeros(m.households.n)
+    paid = 0.0  # real rupiah: each month's transfers times that month's worker weight
     while m.t < m.paths.n_steps:
         m.step()
         transfers += m.households.transfers
+        paid += float(m.households.transfers.astype(np.float64).sum()) * m.worker_weight
     p = m.policies[0]
     enrolled = p.results["enrolled"]
-    persons = enrolled.sum() / weight
     # Enrolment runs April to November (it stops duration_months before the end).
     assert enrolled[1:9].all() and enrolled[9] == 0
-    expected = persons * 1_000_000 * weight + transfers.sum() * weight
+    expected = enrolled.sum() * 1_000_000 + paid  # fees for the enrolled (real persons)
     assert p.spent.sum() == pytest.approx(expected, rel=1e-6)
     # The April cohort completed in May and was paid May..August, the survey with the last.
     hh = m.workers.household[p.trained]
     assert transfers[hh].sum() > 0
     assert np.all(transfers[np.setdiff1d(np.arange(m.households.n), hh)] == 0)
-    per_head = transfers.sum() / persons
+    per_head = transfers.sum() / len(np.flatnonzero(p.trained))
     assert per_head < 4 * 600_000 + 150_000  # later cohorts are not fully paid by December
 
 
