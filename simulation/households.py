@@ -11,7 +11,10 @@ Each month (all households at once):
   / sum(w E)``: what one household receives another pays, so the flows sum to zero, and only
   idiosyncratic shocks are shared (an aggregate one passes through); ``E`` adapts slowly, so
   lasting changes (a new job, a lost one that is not regained) pass through in the end;
-* gross income ``G = labour + shared + other + transfers``; long-term saving ``s G^+`` with a
+* gross income ``G = labour + shared + other + transfers + in kind``, where aid in kind is
+  food (the rice aid) valued at retail prices: it is less than what the household eats of it
+  anyway, so it frees the same cash as a transfer (infra-marginal), and consumption is at least
+  its value (the food is eaten that month); long-term saving ``s G^+`` with a
   share ``s = (1 - kappa) min(1, G / G_ref)^beta``: ``kappa`` < 1 only for households that
   earned more than they consumed at the start, and their saving share shrinks as income falls
   below its reference, so a household that loses its earnings stops saving before it cuts
@@ -27,7 +30,7 @@ Each month (all households at once):
 * savings ``S = S + Y - C``.
 
 Money is conserved: every month, for every household, labour income + risk sharing received +
-other income + transfers (+ lump sums paid into savings) = consumption + the change in liquid
+other income + transfers + aid in kind (+ lump sums paid into savings) = consumption + the change in liquid
 savings + long-term saving (+ bills paid from savings); ``tests/properties/
 test_accounting_properties.py`` checks it, with the risk-sharing pools summing to zero.
 
@@ -137,7 +140,7 @@ def receive_income(hh: HouseholdState, workers: WorkerState, other_index: float,
     hh.expected_labour += lam * (hh.labour_income - hh.expected_labour)
     hh.shared[:] = risk_sharing(hh, s.risk_sharing_share)
     idx = np.float32(other_index)
-    gross = hh.labour_income + hh.shared + hh.other_income * idx + hh.transfers
+    gross = hh.labour_income + hh.shared + hh.other_income * idx + hh.transfers + hh.in_kind
     hh.saving[:] = saving_share(hh, gross, other_index) * np.maximum(gross, 0.0)
     hh.wealth += hh.saving
     hh.income[:] = gross - hh.saving
@@ -152,7 +155,7 @@ def consume(hh: HouseholdState, s: ConsumptionSettings) -> None:
     desired = hh.perm_income + np.float32(s.buffer_drawdown_rate) * (hh.savings - target)
     cash = hh.savings + hh.income + np.float32(s.borrowing_limit_months) * hh.perm_income
     np.minimum(desired, cash, out=desired)
-    np.maximum(desired, np.float32(0.0), out=desired)
+    np.maximum(desired, hh.in_kind, out=desired)  # food received in kind is eaten (>= 0)
     hh.consumption[:] = desired
     hh.savings += hh.income
     hh.savings -= desired

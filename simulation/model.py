@@ -192,6 +192,7 @@ class PovertyModel(mesa.Model):
         self.month_cache.clear()
         self.ledger.clear()
         self.households.transfers[:] = 0.0
+        self.households.in_kind[:] = 0.0
         active = self.active_policies()
         for policy in active:
             policy.before_labour_market(self)

@@ -503,7 +503,7 @@ def remap_consumption(params: ParameterSet, hh: HouseholdState, paths: Paths) ->
     hh.perm_income[:] = np.maximum(hh.perm_income + delta, 0.0)
     hh.income[:] = np.maximum(hh.income + delta, 0.0)
     hh.consumption[:] = np.maximum(hh.consumption + delta, 0.0)
-    hh.measured[:] = hh.consumption + hh.health + hh.in_kind  # the target (health permitting)
+    hh.measured[:] = hh.consumption + hh.health  # the target (health permitting)
     c_pc = hh.measured / hh.size
     bit = np.uint16(1)
     hh.poor_history[:] = (hh.poor_history & ~bit) | (

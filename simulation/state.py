@@ -74,7 +74,8 @@ class HouseholdState(_Arrays):
         consumption: Household consumption this month (Rp): everyday spending out of cash, as
             the consumption rule decides it.
         health: Out-of-pocket bills (care, illness, funerals) paid this month (Rp).
-        in_kind: Value of food aid received in kind this month, at retail prices (Rp).
+        in_kind: Value of food aid received in kind this month, at retail prices (Rp); part of
+            income and of consumption.
         measured: Consumption as Susenas measures it this month (Rp): what poverty is measured
             on (:mod:`simulation.measurement`).
         poor_history: Bit t is set if the household was below the national line t months ago.

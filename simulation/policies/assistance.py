@@ -3,12 +3,17 @@
 Two policy kinds, both sized by default from ``simulation/parameters/programmes/assistance.yaml``
 (dated coverage, amounts, payment calendars and budgets, with their sources):
 
-* ``assistance``: a registry-targeted household cash programme named by ``programme`` (PKH,
-  BPNT/Sembako, BLT BBM, BLT Dana Desa, BLT El Nino, BLT Mitigasi Risiko Pangan). Its coverage
+* ``assistance``: a registry-targeted household programme named by ``programme`` (PKH,
+  BPNT/Sembako, BLT BBM, BLT Dana Desa, BLT El Nino, BLT Mitigasi Risiko Pangan in cash; the
+  10 kg a month rice aid, Bantuan Pangan beras, in kind). Its coverage
   is the dated parameter ``programmes.assistance.<programme>_families`` (0 outside the
   programme's window), times ``scale``; the amount, payment calendar and annual budget come from
   ``<programme>_benefit_monthly``, ``<programme>_pay_every`` and ``<programme>_annual_budget``
-  (if published). All programmes select from the same noisy registry (:mod:`simulation.targeting`),
+  (if published). Aid in kind (``in_kind``) is food the household receives and eats: it is
+  paid into ``households.in_kind`` at its retail value, counted in consumption as Susenas
+  counts food received free, and, being less than the household's own rice consumption, frees
+  the same cash as a transfer would (infra-marginal; :mod:`simulation.households`). All
+  programmes select from the same noisy registry (:mod:`simulation.targeting`),
   so they nest: the 10 M PKH families are among the 18.8 M BPNT families, and their exclusion
   and inclusion errors come from ``targeting.registry.rank_correlation``. Setting it to 1 is
   perfect targeting (as of the last registry update).
@@ -45,6 +50,7 @@ PARAMS = "programmes.assistance"
 # only rural households receive it. Households already covered by PKH or BPNT are skipped
 # (the village deliberation was to choose families not receiving PKH/BPNT: a rule recalled from
 # Permendesa/PMK 190/2021, not verified in stored pages; set exclude_programmes: "" to drop it).
+# The rice aid is in kind (food), the others cash.
 PROGRAMMES: dict[str, dict] = {
     "pkh": {"rural_only": False, "exclude_programmes": ""},
     "bpnt": {"rural_only": False, "exclude_programmes": ""},
@@ -52,12 +58,13 @@ PROGRAMMES: dict[str, dict] = {
     "blt_dana_desa": {"rural_only": True, "exclude_programmes": "pkh,bpnt"},
     "blt_el_nino": {"rural_only": False, "exclude_programmes": ""},
     "blt_pangan": {"rural_only": False, "exclude_programmes": ""},
+    "rice_aid": {"rural_only": False, "exclude_programmes": "", "in_kind": True},
 }
 
 
 @register
 class Assistance(CashTransfer):
-    """A household cash programme sized from the programme parameter file.
+    """A household programme (cash, or food in kind) sized from the programme parameter file.
 
     Args:
         programme: One of :data:`PROGRAMMES` (parameters ``programmes.assistance.<programme>_*``).
@@ -101,6 +108,7 @@ class Assistance(CashTransfer):
             raise InputError(self._file, f"{self._key}.programme",
                              f"one of {', '.join(PROGRAMMES)}", self.programme)
         rules = PROGRAMMES[self.programme]
+        self.into = "in_kind" if rules.get("in_kind") else "transfers"
         if self.in_arrears is None:
             self.in_arrears = self.programme in ("blt_el_nino", "blt_pangan")
         if self.rural_only is None:

@@ -406,7 +406,8 @@ class Policy:
         """Pay ``amounts`` Rp to sample ``households`` this month and book the spending.
 
         Adds to ``households.transfers`` (cash this month; ``into="savings"`` for a lump sum
-        that goes to savings) with repeats allowed, and records the real rupiah (sample amounts
+        that goes to savings, ``into="in_kind"`` for food aid in kind at its retail value) with
+        repeats allowed, and records the real rupiah (sample amounts
         times the sample weight) through :meth:`spend`, which enforces the annual budget. The
         one place where a policy's money reaches households, so that what households receive
         is what the run books. ``booked`` (real Rp) books a different amount: a programme whose

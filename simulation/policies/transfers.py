@@ -45,6 +45,7 @@ class CashTransfer(Policy):
 
     kind = "cash_transfer"
     lever = "social_assistance"
+    into = "transfers"  # where the payment goes (aid in kind: "in_kind")
     RESULTS = (Result("recipients", "Households paid in the month", "households"),)
     ARGS = {
         "amount_monthly": Arg("money", help="Rp per household per month"),
@@ -154,5 +155,5 @@ class CashTransfer(Policy):
         n = len(who) if self.annual_budget is None else self.affordable(
             t, amount * weight, len(who), model)  # affordable() overflows on an infinite budget
         who = who[:n]
-        self.pay(model, who, amount)
+        self.pay(model, who, amount, into=self.into)
         self.record(model, "recipients", n * weight)

@@ -1,7 +1,8 @@
 """Money is conserved, every month, for every household (issue 15).
 
 Sources and uses of one household in one month: labour income + risk sharing received (< 0 when
-paid into the pool) + other income + transfers from policies + lump sums paid into savings =
+paid into the pool) + other income + transfers from policies + food aid in kind + lump sums paid
+into savings =
 consumption + the change in liquid savings + long-term saving + bills paid from savings. The
 risk-sharing pools (urban, rural) sum to zero; what households receive as transfers is what the
 policies' payments (the month's ledger) say; a cash programme books what its households receive.
@@ -21,18 +22,19 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = load_scenario(ROOT / "scenarios" / "baseline.yaml")
 SHORT = {"population.welfare.burn_in_months": 6, "population.welfare.fit_iterations": 1,
          "population.welfare.fit_months": 2}
-CASH = ("pkh", "bpnt", "blt_dana_desa", "blt_bbm", "blt_el_nino", "blt_pangan", "bsu")
+CASH = ("pkh", "bpnt", "blt_dana_desa", "blt_bbm", "blt_el_nino", "blt_pangan", "rice_aid",
+        "bsu")
 
 
 def _check_month(model: PovertyModel, before: dict) -> None:
     hh = model.households
     f64 = lambda x: np.asarray(x, dtype=np.float64)  # noqa: E731
-    lumps = np.zeros(hh.n)
-    received = np.zeros(hh.n)
+    into_ = {"savings": np.zeros(hh.n), "transfers": np.zeros(hh.n), "in_kind": np.zeros(hh.n)}
     for _, into, who, amounts in model.ledger:
-        np.add.at(lumps if into == "savings" else received, who, amounts.astype(np.float64))
+        np.add.at(into_[into], who, amounts.astype(np.float64))
+    lumps, received = into_["savings"], into_["transfers"]
     sources = (f64(hh.labour_income) + f64(hh.shared) + f64(hh.other_income) * model.other_index
-               + f64(hh.transfers) + lumps)
+               + f64(hh.transfers) + f64(hh.in_kind) + lumps)
     uses = (f64(hh.consumption) + (f64(hh.savings) - before["savings"])
             + (f64(hh.wealth) - before["wealth"]) + model.shocks.paid_now)
     scale = np.maximum(np.abs(sources) + np.abs(uses) + np.abs(before["savings"]), 1.0)
@@ -40,6 +42,9 @@ def _check_month(model: PovertyModel, before: dict) -> None:
     assert worst < 1e-5, f"sources and uses differ by {worst:.2e} of the flows"
     # Transfers are exactly what the policies paid (in float32, as they were added).
     np.testing.assert_allclose(f64(hh.transfers), received, rtol=1e-5, atol=1e-2)
+    np.testing.assert_allclose(f64(hh.in_kind), into_["in_kind"], rtol=1e-5, atol=1e-2)
+    # Food received in kind is eaten: consumption is at least its value.
+    assert np.all(hh.consumption >= hh.in_kind)
     # The risk-sharing pools sum to zero.
     for pool in (hh.is_urban, ~hh.is_urban):
         flows = f64(hh.shared[pool]) * hh.weight[pool]
@@ -62,7 +67,7 @@ def test_sources_equal_uses_every_month(seed, theta, months):
 
 def test_cash_programmes_book_what_their_households_receive():
     params = BASE.params.with_changes(SHORT)
-    model = PovertyModel(params, n_households=3000, seed=3, end="2022-12",
+    model = PovertyModel(params, n_households=3000, seed=3, end="2024-03",
                          policies=BASE.policies)
     received: dict[str, float] = {}
     while model.t < model.paths.n_steps:
@@ -80,6 +85,24 @@ def test_cash_programmes_book_what_their_households_receive():
     # The insurance fund pays benefits and collects contributions on its own account.
     assert by_label["bpjs_tk"].spent.sum() == 0
     assert received["bpjs_tk"] != 0
+
+
+def test_accounts_balance_in_months_of_aid_in_kind_and_lump_sums():
+    """The rice aid in kind (from April 2023) and the BLT El Nino lump sum (December 2023)."""
+    params = BASE.params.with_changes(SHORT)
+    model = PovertyModel(params, n_households=2000, seed=5, end="2023-12",
+                         policies=BASE.policies)
+    while model.paths.label(model.t) != "2023-03":
+        model.step()
+    kinds = set()
+    while model.t < model.paths.n_steps:
+        before = {"savings": model.households.savings.astype(np.float64),
+                  "wealth": model.households.wealth.astype(np.float64)}
+        model.step()
+        _check_month(model, before)
+        kinds |= {label for label, *_ in model.ledger}
+    assert {"rice_aid", "blt_el_nino"} <= kinds
+    assert model.households.in_kind.sum() > 0
 
 
 def test_the_check_fails_when_money_leaves_the_accounts():

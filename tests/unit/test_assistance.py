@@ -54,6 +54,7 @@ def full_run():
 @pytest.mark.parametrize("label, month", [
     ("pkh", "2021-03"), ("bpnt", "2021-03"), ("blt_dana_desa", "2021-03"), ("pkh", "2024-02"),
     ("blt_bbm", "2022-10"), ("blt_el_nino", "2023-11"), ("blt_pangan", "2024-02"),
+    ("rice_aid", "2023-11"), ("rice_aid", "2024-02"),
 ])
 def test_coverage_in_real_families_matches_the_parameters(full_run, label, month):
     m, checks = full_run
@@ -66,7 +67,7 @@ def test_coverage_in_real_families_matches_the_parameters(full_run, label, month
 
 
 @pytest.mark.parametrize("label, month", [("blt_bbm", "2021-03"), ("blt_el_nino", "2022-10"),
-                                          ("blt_pangan", "2023-11")])
+                                          ("blt_pangan", "2023-11"), ("rice_aid", "2022-10")])
 def test_nobody_is_covered_outside_the_window(full_run, label, month):
     _, checks = full_run
     assert checks[month][label] == 0
@@ -111,6 +112,41 @@ def test_lump_sums_are_paid_at_the_end_and_pkh_quarterly(full_run):
     pkh = [label(t) for t in np.flatnonzero(policy(m, "pkh").spent)]
     assert pkh[:4] == ["2021-04", "2021-07", "2021-10", "2022-01"]
     assert len(np.flatnonzero(policy(m, "bpnt").spent)) == m.paths.n_steps  # every month
+
+
+def test_rice_aid_is_food_in_kind_in_its_months(full_run):
+    m, _ = full_run
+    rice = policy(m, "rice_aid")
+    months = [m.paths.label(t) for t in np.flatnonzero(rice.spent)]
+    assert months == ["2023-04", "2023-05", "2023-06", "2023-09", "2023-10", "2023-11", "2023-12",
+                      "2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+    assert rice.into == "in_kind"
+    # January-June 2024: 22 M families x Rp 133,100 x 6 = Rp 17.57 T, against the published
+    # Rp 17.5 T for rice, chicken and eggs (row 313): the rice is nearly all of it.
+    first_half = sum(rice.spent[t] for t in range(m.paths.n_steps + 1)
+                     if "2024-01" <= m.paths.label(t) <= "2024-06")
+    assert first_half == pytest.approx(22e6 * 133_100 * 6, rel=2e-3)
+    assert first_half == pytest.approx(17.5e12, rel=0.01)
+
+
+def test_rice_aid_is_eaten_and_measured_and_lowers_poverty():
+    rice = [{"type": "assistance", "label": "rice_aid", "programme": "rice_aid"}]
+    with_aid, without = model(policies=rice, end="2024-03"), model(policies=[], end="2024-03")
+    while with_aid.t < with_aid.paths.n_steps:
+        with_aid.step()
+        without.step()
+        hh = with_aid.households
+        if with_aid.paths.label(with_aid.t) == "2023-04":
+            got = np.flatnonzero(hh.in_kind > 0)
+            assert len(got) > 0 and np.all(hh.in_kind[got] == np.float32(133_100))
+            assert hh.transfers.sum() == 0  # in kind, not cash
+            assert np.all(hh.consumption >= hh.in_kind)  # the rice is eaten
+            assert np.all(hh.measured >= hh.consumption)
+    out, base = with_aid.recorder.as_dict(), without.recorder.as_dict()
+    # Same seeds, same world until April 2023: the aid lowers poverty in March 2024.
+    assert out["poverty_rate"][-1] < base["poverty_rate"][-1]
+    assert out["extreme_poverty_rate"][-1] <= base["extreme_poverty_rate"][-1]
+    assert out["poverty_rate"][0] == base["poverty_rate"][0]
 
 
 def test_payments_reach_households_only_in_payment_months():
