@@ -1,6 +1,7 @@
 """The baseline's path against the published 2021-2023 points (median and 90% band).
 
     python benchmarks/baseline_path.py [--households 50000] [--replications 10] [--workers 2]
+                                       [--scenario FILE] [--save timeseries.csv]
 
 Runs ``scenarios/baseline.yaml`` and prints, for September 2021 to March 2023 (the BPS survey
 months) and March 2024, extreme and national poverty (percent of persons): the median and the
@@ -39,11 +40,16 @@ def published() -> dict[tuple[str, str], float]:
 
 
 def path(households: int, replications: int, workers: int, seed: int = 20210301,
-         scenario: str = "scenarios/baseline.yaml") -> list[dict]:
-    """Median and 5-95% range of each series in each month over replications (percent)."""
+         scenario: str = "scenarios/baseline.yaml", save: str | None = None) -> list[dict]:
+    """Median and 5-95% range of each series in each month over replications (percent).
+
+    With ``save``, the replications' monthly time series are written to that CSV file.
+    """
     sc = ps.load_scenario(ROOT / scenario)
     ts = ps.run(sc, households=households, replications=replications, seed=seed,
                 end="2024-03", workers=workers).timeseries
+    if save:
+        ts.to_csv(save, index=False)
     pub = published()
     rows = []
     for name in SERIES:
@@ -61,8 +67,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenario", default="scenarios/baseline.yaml")
+    parser.add_argument("--save", default=None, help="write the monthly time series here (CSV)")
     args = parser.parse_args(argv)
-    rows = path(args.households, args.replications, args.workers, scenario=args.scenario)
+    rows = path(args.households, args.replications, args.workers, scenario=args.scenario,
+                save=args.save)
     for r in rows:
         pub = "" if r["published"] is None else f"  published {r['published']:.2f}"
         print(f"{r['series']:22s} {r['month']}  {r['median']:6.2f} "

@@ -21,8 +21,9 @@ their contribution from household income; JKK settles insured accident care bill
 the earnings an accident spell withholds) -> benefits as transfers (JKP 45% then 25% of the
 capped last wage until re-employed formally, JKM periodic instalments) -> income with risk
 sharing (a pool per residence, balanced by a levy on expected labour income) -> the buffer-stock
-consumption rule with long-term saving -> poverty on consumption as Susenas measures it (bills
-paid counted), unemployment, members and benefits.
+consumption rule with long-term saving -> poverty on consumption as Susenas measures it (food
+this month; non-food with the bills paid, partly over the long recall period), unemployment,
+members and benefits.
 
 The initial state is copied from a built (burned-in) ``PovertyModel`` at step 0, including what
 the scheme carries over from the burn-in (it acts then): membership, contribution months, last
@@ -288,6 +289,15 @@ class HouseholdAgent(mesa.Agent):
         cash = self.savings + self.income + c.borrowing_limit_months * self.perm_income
         self.consumption = max(min(desired, cash), 0.0)
         self.savings += self.income - self.consumption
+        # As Susenas measures it: food this month, non-food (with the bills paid) partly over
+        # the long recall period (no aid in kind in the reference's worlds).
+        s = self.model.measurement
+        nonfood = (1.0 - s.food_share) * self.consumption + self.health
+        w = s.recall_weight
+        self.nonfood_recall = (1.0 - w) * self.nonfood_recall + w * nonfood
+        year = s.nonfood_year_recall_share
+        self.measured = (s.food_share * self.consumption + (1.0 - year) * nonfood
+                         + year * self.nonfood_recall)
 
 
 class ReferenceModel(mesa.Model):
@@ -313,6 +323,7 @@ class ReferenceModel(mesa.Model):
             raise ValueError(f"the reference starts from step 0; the model is at step {vm.t}")
         self.params, self.paths = vm.params, vm.paths
         self.labour, self.consumption_rules = vm.labour, vm.consumption_rules
+        self.measurement = vm.measurement
         self.shock_settings = vm.shocks.settings
         self.np_rng = np.random.default_rng(seed)
         self.employers = vm.employer_state.copy()
@@ -346,7 +357,7 @@ class ReferenceModel(mesa.Model):
         hh, ws, sh = vm.households, vm.workers, vm.shocks
         fields = ("weight", "size", "is_urban", "other_income", "kappa", "reference_income",
                   "expected_labour", "buffer_months", "income", "perm_income", "savings",
-                  "consumption", "health")
+                  "consumption", "health", "measured", "nonfood_recall")
         cols = {f: getattr(hh, f).tolist() for f in fields}
         cols["owed"] = sh.owed.tolist()
         zeros_h, zeros_w = [0.0] * hh.n, [0.0] * ws.n
@@ -503,7 +514,7 @@ class ReferenceModel(mesa.Model):
         persons = ext_poor = nat_poor = lf = unemployed = 0.0
         for h in self.households:
             wp = h.weight * h.size
-            c_pc = (h.consumption + h.health) / h.size  # as Susenas measures it
+            c_pc = h.measured / h.size  # as Susenas measures it
             persons += wp
             ext_poor += wp * (c_pc < ext)
             nat_poor += wp * (c_pc < nat)

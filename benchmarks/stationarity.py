@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from simulation.initial_state import BURN_IN_DRAW_OFFSET
+from simulation.macro import START_MONTH
 from simulation.measures import fgt, gini, labour_indicators
 from simulation.model import PovertyModel
 from simulation.parameter_set import baseline_parameters
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
 
     show(0)
     for k in range(1, args.months + 1):
-        model.stationary_month(_DRAW_OFFSET + k)
+        model.stationary_month(_DRAW_OFFSET + k, calendar_month=START_MONTH + k)
         if k % args.every == 0 or k == args.months:
             series["month"].append(k)
             for name, v in snapshot(model).items():

@@ -11,7 +11,12 @@ Each month (all households at once):
   / sum(w E)``: what one household receives another pays, so the flows sum to zero, and only
   idiosyncratic shocks are shared (an aggregate one passes through); ``E`` adapts slowly, so
   lasting changes (a new job, a lost one that is not regained) pass through in the end;
-* gross income ``G = labour + shared + other + transfers + in kind``, where aid in kind is
+* scheduled payments covering several months (a quarterly PKH tranche, a BLT paid for two or
+  three months at once) are set aside (``earmarked``, a share
+  ``scheduled_payment_spread_share``) and released evenly over the months they cover
+  (``released``), the rest being cash of the month it arrives;
+* gross income ``G = labour + shared + other + transfers + in kind + released``, where aid in
+  kind is
   food (the rice aid) valued at retail prices: it is less than what the household eats of it
   anyway, so it frees the same cash as a transfer (infra-marginal), and consumption is at least
   its value (the food is eaten that month); long-term saving ``s G^+`` with a
@@ -30,8 +35,9 @@ Each month (all households at once):
 * savings ``S = S + Y - C``.
 
 Money is conserved: every month, for every household, labour income + risk sharing received +
-other income + transfers + aid in kind (+ lump sums paid into savings) = consumption + the change in liquid
-savings + long-term saving (+ bills paid from savings); ``tests/properties/
+other income + transfers + aid in kind + scheduled payments (+ lump sums paid into savings) =
+consumption + the change in liquid savings + the change in money set aside + long-term saving
+(+ bills paid from savings); ``tests/properties/
 test_accounting_properties.py`` checks it, with the risk-sharing pools summing to zero.
 
 In a steady state (constant income) consumption equals disposable income and the buffer sits at
@@ -61,6 +67,7 @@ class ConsumptionSettings:
     buffer_drawdown_rate: float
     borrowing_limit_months: float
     other_income_growth_elasticity: float
+    scheduled_payment_spread_share: float = 1.0
 
     @classmethod
     def for_steps(cls, p: ParameterSet, months) -> list[ConsumptionSettings]:
@@ -84,6 +91,8 @@ class ConsumptionSettings:
             borrowing_limit_months=p.value("households.consumption.borrowing_limit_months"),
             other_income_growth_elasticity=p.value(
                 "households.consumption.other_income_growth_elasticity"),
+            scheduled_payment_spread_share=p.value(
+                "households.consumption.scheduled_payment_spread_share"),
         )
 
 
@@ -104,6 +113,40 @@ def risk_sharing(hh: HouseholdState, theta: float) -> np.ndarray:
         levy = float(np.sum(w[pool] * gap[pool], dtype=np.float64)) / e_sum
         shared[pool] = gap[pool] - np.float32(levy) * hh.expected_labour[pool]
     return shared
+
+
+def receive_scheduled(hh: HouseholdState, households: np.ndarray, amounts: np.ndarray,
+                      months: int, spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """A scheduled payment covering ``months`` months: set aside ``spread`` of it, rest cash now.
+
+    The set-aside part goes to ``earmarked`` and is released evenly over the months the payment
+    covers (this one included, :func:`release_earmarked`); a household with money set aside from
+    an earlier payment releases both over the longer of the two horizons.
+
+    Returns:
+        ``(set_aside, cash_now)`` per entry of ``households`` (float32).
+    """
+    amounts = np.asarray(amounts, dtype=np.float32)
+    aside = (amounts * np.float32(spread)).astype(np.float32)
+    cash = amounts - aside
+    np.add.at(hh.earmarked, households, aside)
+    hh.earmarked_months[households] = np.maximum(hh.earmarked_months[households],
+                                                 np.int8(months))
+    np.add.at(hh.transfers, households, cash)
+    return aside, cash
+
+
+def release_earmarked(hh: HouseholdState) -> None:
+    """Release this month's share of the money set aside (``released``, part of income)."""
+    hh.released[:] = 0.0
+    idx = np.flatnonzero(hh.earmarked_months > 0)
+    if len(idx):
+        r = hh.earmarked[idx] / hh.earmarked_months[idx].astype(np.float32)
+        hh.earmarked[idx] -= r
+        hh.earmarked_months[idx] -= 1
+        done = idx[hh.earmarked_months[idx] == 0]
+        hh.earmarked[done] = 0.0  # the last month releases all (no float32 dust)
+        hh.released[idx] = r
 
 
 def saving_share(hh: HouseholdState, gross: np.ndarray, idx: float) -> np.ndarray:
@@ -139,8 +182,10 @@ def receive_income(hh: HouseholdState, workers: WorkerState, other_index: float,
     hh.expected_labour *= np.float32(growth)
     hh.expected_labour += lam * (hh.labour_income - hh.expected_labour)
     hh.shared[:] = risk_sharing(hh, s.risk_sharing_share)
+    release_earmarked(hh)
     idx = np.float32(other_index)
-    gross = hh.labour_income + hh.shared + hh.other_income * idx + hh.transfers + hh.in_kind
+    gross = (hh.labour_income + hh.shared + hh.other_income * idx + hh.transfers + hh.in_kind
+             + hh.released)
     hh.saving[:] = saving_share(hh, gross, other_index) * np.maximum(gross, 0.0)
     hh.wealth += hh.saving
     hh.income[:] = gross - hh.saving

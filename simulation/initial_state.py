@@ -10,7 +10,8 @@ fitted distribution, and pins March 2021 to it.
 
 The months of that history draw from their own stream months (:data:`BURN_IN_DRAW_OFFSET` and
 up), apart from the run's, so a scenario's April 2021 draws are the same whatever the length of
-the history.
+the history. They are the calendar months up to March 2021 (the last), so programmes in force
+then pay on the same calendar as in the run (PKH in January, April, July and October).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 from simulation import labour_market as lm
 from simulation import population as pop
+from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
 
 if TYPE_CHECKING:
@@ -71,11 +73,12 @@ def burn_in(model: PovertyModel, params: ParameterSet) -> None:
     model.hold_unemployed(int(np.count_nonzero(model.workers.status == lm.UNEMPLOYED)))
     k = 0
     hire_rates: list[float] = []
+    first = START_MONTH - burn_in_months(params) + 1  # the history's first calendar month
 
     def advance(n_months: int, record: bool = False) -> None:
         nonlocal k
         for _ in range(n_months):
-            stats = model.stationary_month(BURN_IN_DRAW_OFFSET + k)
+            stats = model.stationary_month(BURN_IN_DRAW_OFFSET + k, calendar_month=first + k)
             k += 1
             if record:
                 hire_rates.append(stats.get("hires_per_weight", 0.0))

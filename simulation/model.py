@@ -133,6 +133,7 @@ class PovertyModel(mesa.Model):
         self.month_cache: dict = {}  # values policies share within one month (cleared monthly)
         self.ledger: list = []  # the month's payments to households (Policy.pay), cleared monthly
         self._stationary = False
+        self._calendar = START_MONTH
         self._match_stats: dict = {}
         super().__init__(rng=self.streams.generator("mesa", 0))
         self.params = params if params is not None else baseline_parameters()
@@ -144,6 +145,7 @@ class PovertyModel(mesa.Model):
         self._shock_steps = ShockSettings.for_steps(self.params, months)
         self.labour = self._labour_steps[0]
         self.consumption_rules = self._consumption_steps[0]
+        self.measurement = measurement.MeasurementSettings.from_params(self._start_params)
         self.households, self.workers, self.employer_state = build_population(
             self._start_params, n_households, self.streams, self.paths)
         Employer.create_agents(self, self.employer_state.n, row=np.arange(self.employer_state.n))
@@ -259,6 +261,16 @@ class PovertyModel(mesa.Model):
         return self._stationary
 
     @property
+    def calendar_month(self) -> int:
+        """Month index of this month on the calendar (payment calendars follow it).
+
+        In the run, the step's month; in the burn-in, the month of the stationary history (its
+        last month is March 2021), so programmes paid quarterly pay on the same calendar before
+        and after April 2021.
+        """
+        return self._calendar if self._stationary else int(self.paths.months[self.t])
+
+    @property
     def draw_month(self) -> int:
         """The month random streams are drawn for (the step; burn-in months have their own)."""
         return self._draw_t
@@ -308,19 +320,22 @@ class PovertyModel(mesa.Model):
         """In stationary months, keep this many workers unemployed (the fallback moves the rest)."""
         self._unemployed_target = int(count)
 
-    def stationary_month(self, draw_month: int) -> dict:
+    def stationary_month(self, draw_month: int, calendar_month: int | None = None) -> dict:
         """Simulate one month of the world held at March 2021 (a month of the burn-in).
 
         Prices, output and poverty lines stay at their March-2021 values, policies in force in
         March 2021 act at their March-2021 settings and spend nothing on the books, the
         unemployed count is held (:meth:`hold_unemployed`), and the draws are those of stream
-        month ``draw_month``. The clock ``t`` does not move.
+        month ``draw_month``. The clock ``t`` does not move. ``calendar_month`` (a month index;
+        default March 2021) is the month of the year payment calendars follow
+        (:attr:`calendar_month`): the burn-in's last month is March 2021.
 
         Returns:
             The matching stage's statistics of the month (``hires_per_weight``).
         """
         self._stationary = True
         self._draw_t = draw_month
+        self._calendar = START_MONTH if calendar_month is None else int(calendar_month)
         self._match_stats.clear()
         self._month()
         hh_rules.record_poverty_history(self.households, self.paths.extreme_line[0],
@@ -392,7 +407,7 @@ class PovertyModel(mesa.Model):
 
     def measure_consumption(self) -> None:
         """Consumption as Susenas measures it (:mod:`simulation.measurement`)."""
-        measurement.measure(self.households, self.shocks.paid_now)
+        measurement.measure(self.households, self.measurement, self.shocks.paid_now)
 
     def collect(self) -> None:
         """Measure poverty and the labour market for the current month."""

@@ -502,8 +502,12 @@ def remap_consumption(params: ParameterSet, hh: HouseholdState, paths: Paths) ->
     hh.other_income[:] = new_other
     hh.perm_income[:] = np.maximum(hh.perm_income + delta, 0.0)
     hh.income[:] = np.maximum(hh.income + delta, 0.0)
-    hh.consumption[:] = np.maximum(hh.consumption + delta, 0.0)
-    hh.measured[:] = hh.consumption + hh.health  # the target (health permitting)
+    new = np.maximum(hh.consumption + delta, hh.in_kind)
+    shift = new - hh.consumption  # = delta unless that would cut below zero (or the aid eaten)
+    hh.consumption[:] = new
+    f = params.value("poverty.measurement.food_share")
+    hh.nonfood_recall[:] = hh.nonfood_recall + (1.0 - f) * shift  # as if always at this level
+    hh.measured[:] = hh.measured + shift  # the target
     c_pc = hh.measured / hh.size
     bit = np.uint16(1)
     hh.poor_history[:] = (hh.poor_history & ~bit) | (

@@ -76,6 +76,11 @@ class HouseholdState(_Arrays):
         health: Out-of-pocket bills (care, illness, funerals) paid this month (Rp).
         in_kind: Value of food aid received in kind this month, at retail prices (Rp); part of
             income and of consumption.
+        earmarked: Money from scheduled payments set aside for the months they cover (Rp).
+        earmarked_months: Months over which ``earmarked`` is still to be released.
+        released: What was released from ``earmarked`` this month (Rp), part of income.
+        nonfood_recall: Non-food spending as Susenas recalls it, the household's recent months
+            (Rp per month; :mod:`simulation.measurement`).
         measured: Consumption as Susenas measures it this month (Rp): what poverty is measured
             on (:mod:`simulation.measurement`).
         poor_history: Bit t is set if the household was below the national line t months ago.
@@ -106,13 +111,23 @@ class HouseholdState(_Arrays):
     health: np.ndarray | None = None
     in_kind: np.ndarray | None = None
     measured: np.ndarray | None = None
+    earmarked: np.ndarray | None = None
+    earmarked_months: np.ndarray | None = None
+    released: np.ndarray | None = None
+    nonfood_recall: np.ndarray | None = None
 
     def __post_init__(self):
-        for name in ("shared", "saving", "wealth", "health", "in_kind"):  # start at zero
+        n = self.size.shape[0]
+        for name in ("shared", "saving", "wealth", "health", "in_kind", "earmarked",
+                     "released"):  # start at zero
             if getattr(self, name) is None:
-                setattr(self, name, np.zeros(self.size.shape[0], dtype=np.float32))
+                setattr(self, name, np.zeros(n, dtype=np.float32))
+        if self.earmarked_months is None:
+            self.earmarked_months = np.zeros(n, dtype=np.int8)
         if self.measured is None:  # a new population is measured at its consumption
             self.measured = self.consumption.astype(np.float32, copy=True)
+        if self.nonfood_recall is None:  # NaN: set at the first measurement
+            self.nonfood_recall = np.full(n, np.nan, dtype=np.float32)
 
     @property
     def n(self) -> int:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from simulation import households as hh_rules
 from simulation import inputs
 from simulation.errors import InputError
 from simulation.parameter_set import check_value, month_index, month_label
@@ -402,12 +403,14 @@ class Policy:
 
     # ------------------------------------------------------------------ paying and reporting
     def pay(self, model: PovertyModel, households: np.ndarray, amounts: float | np.ndarray,
-            into: str = "transfers", booked: float | None = None) -> float:
+            into: str = "transfers", booked: float | None = None, months: int = 1) -> float:
         """Pay ``amounts`` Rp to sample ``households`` this month and book the spending.
 
         Adds to ``households.transfers`` (cash this month; ``into="savings"`` for a lump sum
-        that goes to savings, ``into="in_kind"`` for food aid in kind at its retail value) with
-        repeats allowed, and records the real rupiah (sample amounts
+        that goes to savings, ``into="in_kind"`` for food aid in kind at its retail value,
+        ``into="scheduled"`` with ``months`` for a scheduled payment covering that many months,
+        which households set aside and spend over them,
+        :func:`simulation.households.receive_scheduled`) with repeats allowed, and records the real rupiah (sample amounts
         times the sample weight) through :meth:`spend`, which enforces the annual budget. The
         one place where a policy's money reaches households, so that what households receive
         is what the run books. ``booked`` (real Rp) books a different amount: a programme whose
@@ -422,7 +425,13 @@ class Policy:
         households = np.asarray(households)
         amounts = np.broadcast_to(np.asarray(amounts, dtype=np.float64), households.shape)
         paid = amounts.astype(np.float32)
-        if len(households):
+        if len(households) and into == "scheduled":
+            aside, cash = hh_rules.receive_scheduled(
+                model.households, households, paid, months,
+                model.consumption_rules.scheduled_payment_spread_share)
+            model.ledger.append((self.label, "scheduled", households, aside))
+            model.ledger.append((self.label, "transfers", households, cash))
+        elif len(households):
             np.add.at(getattr(model.households, into), households, paid)
             model.ledger.append((self.label, into, households, paid))
         total = float(amounts.sum()) * model.sample_weight if booked is None else float(booked)

@@ -7,9 +7,15 @@ its poorest ``households`` households scaled to the sample (a count in real hous
 Payment calendar: a *spell* is a run of consecutive months in which the transfer is in force
 (from April 2021 at the earliest: March 2021 is the starting state). Payments are made every
 ``pay_every`` months counted from the spell's first month, each covering ``pay_every`` months
-(fewer if the spell ends first): at the start of each block (in advance, the default) or at its
+(fewer if the spell ends first; a spell still in force in the run's last month goes on after
+it, so the payments do not depend on where the run ends): at the start of each block (in advance, the default) or at its
 end (``in_arrears``, e.g. a three-month benefit paid as one lump sum in the third month). During
-the burn-in a transfer in force in March 2021 pays one month's amount every month.
+the burn-in a transfer in force in March 2021 pays on the same calendar, continued backwards
+from April 2021 (:attr:`~simulation.model.PovertyModel.calendar_month`): PKH, quarterly, pays
+in January, April, July and October before April 2021 as after it. A payment covering several
+months is a scheduled payment (``Policy.pay(..., into="scheduled")``): households set it aside
+and spend it over the months it covers (``households.consumption.
+scheduled_payment_spread_share``).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.errors import InputError
+from simulation.macro import START_MONTH
 from simulation.policies.base import Arg, Policy, Result, register
 
 if TYPE_CHECKING:
@@ -106,13 +113,28 @@ class CashTransfer(Policy):
             while j + 1 < n and in_force[j + 1]:
                 j += 1
             k = i  # the spell is steps i+1 .. j+1
+            open_ended = j == n - 1  # in force to the run's end: it goes on after it
             while k <= j:
-                block = min(int(every[k]), j - k + 1)
+                block = int(every[k]) if open_ended else min(int(every[k]), j - k + 1)
                 at = k + block - 1 if self.in_arrears else k
-                paid[at + 1] = block
+                if at < n:  # (a block paid in arrears after the run's end is not paid in it)
+                    paid[at + 1] = block
                 k += block
             i = j + 1
         return paid
+
+    def _burn_in_months_paid(self, model: PovertyModel) -> int:
+        """Months paid in a burn-in month: March 2021's calendar continued backwards.
+
+        Blocks of ``pay_every`` months (March 2021's) are aligned so that one starts in April
+        2021, as the run's first block does; a block is paid in its first month, or in its last
+        with ``in_arrears``.
+        """
+        if not self._in_force[0]:
+            return 0
+        every = int(self._pay_every[0])
+        phase = (model.calendar_month - (START_MONTH + 1)) % every
+        return every if phase == (every - 1 if self.in_arrears else 0) else 0
 
     # ------------------------------------------------------------------ who and how much
     def eligible(self, model: PovertyModel) -> np.ndarray | None:
@@ -144,7 +166,7 @@ class CashTransfer(Policy):
         """Pay the beneficiaries (within the budget); record the spending in real rupiah."""
         t = model.t
         if model.in_burn_in:
-            months = 1 if self._in_force[0] else 0
+            months = self._burn_in_months_paid(model)
         else:
             months = int(self._months_paid[t])
         if months == 0:
@@ -155,5 +177,6 @@ class CashTransfer(Policy):
         n = len(who) if self.annual_budget is None else self.affordable(
             t, amount * weight, len(who), model)  # affordable() overflows on an infinite budget
         who = who[:n]
-        self.pay(model, who, amount, into=self.into)
+        into = "scheduled" if months > 1 and self.into == "transfers" else self.into
+        self.pay(model, who, amount, into=into, months=months)
         self.record(model, "recipients", n * weight)

@@ -1,9 +1,10 @@
 """Money is conserved, every month, for every household (issue 15).
 
 Sources and uses of one household in one month: labour income + risk sharing received (< 0 when
-paid into the pool) + other income + transfers from policies + food aid in kind + lump sums paid
-into savings =
-consumption + the change in liquid savings + long-term saving + bills paid from savings. The
+paid into the pool) + other income + transfers from policies + food aid in kind + scheduled
+payments received + lump sums paid into savings = consumption + the change in liquid savings +
+the change in money set aside from scheduled payments + long-term saving + bills paid from
+savings. The
 risk-sharing pools (urban, rural) sum to zero; what households receive as transfers is what the
 policies' payments (the month's ledger) say; a cash programme books what its households receive.
 """
@@ -26,17 +27,23 @@ CASH = ("pkh", "bpnt", "blt_dana_desa", "blt_bbm", "blt_el_nino", "blt_pangan", 
         "bsu")
 
 
+def _before(model: PovertyModel) -> dict:
+    hh = model.households
+    return {k: getattr(hh, k).astype(np.float64) for k in ("savings", "wealth", "earmarked")}
+
+
 def _check_month(model: PovertyModel, before: dict) -> None:
     hh = model.households
     f64 = lambda x: np.asarray(x, dtype=np.float64)  # noqa: E731
-    into_ = {"savings": np.zeros(hh.n), "transfers": np.zeros(hh.n), "in_kind": np.zeros(hh.n)}
+    into_ = {k: np.zeros(hh.n) for k in ("savings", "transfers", "in_kind", "scheduled")}
     for _, into, who, amounts in model.ledger:
         np.add.at(into_[into], who, amounts.astype(np.float64))
     lumps, received = into_["savings"], into_["transfers"]
     sources = (f64(hh.labour_income) + f64(hh.shared) + f64(hh.other_income) * model.other_index
-               + f64(hh.transfers) + f64(hh.in_kind) + lumps)
+               + f64(hh.transfers) + f64(hh.in_kind) + into_["scheduled"] + lumps)
     uses = (f64(hh.consumption) + (f64(hh.savings) - before["savings"])
-            + (f64(hh.wealth) - before["wealth"]) + model.shocks.paid_now)
+            + (f64(hh.wealth) - before["wealth"]) + (f64(hh.earmarked) - before["earmarked"])
+            + model.shocks.paid_now)
     scale = np.maximum(np.abs(sources) + np.abs(uses) + np.abs(before["savings"]), 1.0)
     worst = np.max(np.abs(sources - uses) / scale)
     assert worst < 1e-5, f"sources and uses differ by {worst:.2e} of the flows"
@@ -59,8 +66,7 @@ def test_sources_equal_uses_every_month(seed, theta, months):
     model = PovertyModel(params, n_households=1500, seed=seed, end="2022-03",
                          policies=BASE.policies)
     for _ in range(months):
-        before = {"savings": model.households.savings.astype(np.float64),
-                  "wealth": model.households.wealth.astype(np.float64)}
+        before = _before(model)
         model.step()
         _check_month(model, before)
 
@@ -96,8 +102,7 @@ def test_accounts_balance_in_months_of_aid_in_kind_and_lump_sums():
         model.step()
     kinds = set()
     while model.t < model.paths.n_steps:
-        before = {"savings": model.households.savings.astype(np.float64),
-                  "wealth": model.households.wealth.astype(np.float64)}
+        before = _before(model)
         model.step()
         _check_month(model, before)
         kinds |= {label for label, *_ in model.ledger}
@@ -110,8 +115,7 @@ def test_the_check_fails_when_money_leaves_the_accounts():
     params = BASE.params.with_changes(SHORT)
     model = PovertyModel(params, n_households=1500, seed=1, end="2021-06",
                          policies=BASE.policies)
-    before = {"savings": model.households.savings.astype(np.float64),
-              "wealth": model.households.wealth.astype(np.float64)}
+    before = _before(model)
     model.step()
     model.households.wealth[:] -= model.households.saving  # the saving leaves the accounts
     try:
