@@ -5,9 +5,9 @@ Mesa's model/app split: :class:`ExplorerModel` is a small ``mesa.Model`` that wr
 values (job creation and training scaled, PBI BPJS-TK members, the registry's targeting
 accuracy) and collects three series with a Mesa ``DataCollector``; :func:`build_page` is the
 SolaraViz page with the sliders and live charts of extreme poverty, unemployment and
-spending (:mod:`simulation.app_page` builds it). For responsiveness the explorer runs one replication of
-:data:`EXPLORER_HOUSEHOLDS` sample households (the command line's default is 100,000, with 8
-replications), so its lines are noisy; the page says so.
+spending (:mod:`simulation.app_page` builds it). For responsiveness the explorer runs one
+replication of :data:`EXPLORER_HOUSEHOLDS` sample households (the command line's default is
+100,000, with 8 replications), so its lines are noisy; the page says so.
 
 Needs the ``app`` extra (``pip install -e ".[app]"``): solara, solara-assets (the page's
 JavaScript and fonts served locally: the machines here reach no CDN) and ipyvue/ipyvuetify 1.x

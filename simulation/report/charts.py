@@ -16,6 +16,7 @@ date, fixed SVG ids.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -206,8 +207,25 @@ def save(fig: Figure, folder: Path, name: str) -> list[Path]:
                         "pdf": {"CreationDate": None, "ModDate": None,
                                 "Creator": "povsim report (matplotlib)"}}[fmt]
             fig.savefig(path, format=fmt, dpi=DPI, metadata=metadata)
+            if fmt == "svg":
+                _stable_svg_ids(path)
             paths.append(path)
     return paths
+
+
+def _stable_svg_ids(path: Path) -> None:
+    """Number the SVG's clip-path ids in order of appearance.
+
+    matplotlib hashes some clip paths with the ``id()`` of a Python object, so their ids (not
+    the drawing) change from run to run; renaming them keeps the bytes the same.
+    """
+    text = path.read_text(encoding="utf-8")
+    ids: dict[str, str] = {}
+    for found in re.findall(r'id="(p[0-9a-f]{10})"', text):
+        ids.setdefault(found, f"clip{len(ids)}")
+    if ids:
+        text = re.sub(r"\b(p[0-9a-f]{10})\b", lambda m: ids.get(m.group(1), m.group(1)), text)
+        path.write_text(text, encoding="utf-8")
 
 
 def close(fig: Figure) -> None:
