@@ -245,7 +245,6 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "training_up": ("Training x2", "Pelatihan x2"),
     "insurance_up": ("PBI for 20 M workers", "PBI untuk 20 juta pekerja"),
     "all_levers_up": ("All three levers up", "Ketiga tuas dinaikkan"),
-    "village_cash_for_work": ("Village cash-for-work", "Padat Karya Tunai Desa"),
 }
 
 LEVERS: dict[str, tuple[str, str]] = {
