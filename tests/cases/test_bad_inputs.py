@@ -158,6 +158,7 @@ ENTRIES: dict[str, Callable[[dict, Path], tuple[int, str, str]]] = {
     "run": _command(povsim_main),
     "fullscale": _command(fs.main),
     "api": run_api,
+    "report": _command(povsim_main),
 }
 
 
@@ -230,7 +231,8 @@ def test_every_case_is_well_formed(path):
     assert ("expect" in case) != ("expect_re" in case)
     assert ("argv" in case) == (case["entry"] != "api") and ("call" in case) == (
         case["entry"] == "api")
-    prefix = {"run": "povsim: error: ", "fullscale": "fullscale: error: "}.get(case["entry"], "")
+    prefix = {"run": "povsim: error: ", "fullscale": "fullscale: error: ",
+              "report": "povsim: error: "}.get(case["entry"], "")
     assert case.get("expect", prefix).startswith(prefix)
     assert path.stem.startswith(f"c{case['class']:02d}_"), "name files c<class>_<what>.yaml"
 
