@@ -20,6 +20,7 @@ from pathlib import Path
 from simulation import api, inputs
 from simulation import experiments as ex
 from simulation.errors import InputError
+from simulation.sweeps import commands as sweep_commands
 
 CMD = "<command line>"
 # The API's defaults; only the number of workers differs (see _default_workers).
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None, metavar="DIR",
                      help="output folder, new or empty (default "
                           "outputs/<scenario names joined by +>-<YYYYmmdd-HHMMSS>)")
+    sweep_commands.add_parsers(commands)  # sweep, sensitivity, discover
     return parser
 
 
@@ -218,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             with inputs.stop_on_signals():
                 return _run(args, command_line)
+        if args.command in sweep_commands.COMMANDS:
+            return sweep_commands.handle(args, command_line)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except InputError as exc:
         print(f"povsim: error: {exc.one_line()}", file=sys.stderr)
