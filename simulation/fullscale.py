@@ -29,6 +29,12 @@ holding other files. Ctrl-C, SIGTERM and SIGHUP stop the block processes (exit 1
 keep the finished blocks, and leave nothing when there are none.
 
     python -m simulation.fullscale --processes 2 --out outputs/fullscale
+
+On a ``dask.distributed`` cluster (``--scheduler tcp://host:8786``, or
+``run_full_scale(client=...)``) the blocks are Dask tasks instead of local processes: a block
+lost with its worker is rerun by the scheduler on another worker, and finished blocks are
+saved and resumed the same way. A Dask worker runs block after block in one process (no fresh
+process per block), so give each worker memory for its largest block.
 """
 
 from __future__ import annotations
