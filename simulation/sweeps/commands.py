@@ -133,5 +133,11 @@ def _sweep(args: argparse.Namespace, command_line: str) -> int:
           f"({res.failed:,} failed); {res.model_runs_now:,} model runs now in "
           f"{res.seconds:.1f} s ({res.runs_per_minute:.1f} runs per minute)")
     print(f"Output: {out}")
-    print(f"Next: povsim sensitivity {out} | povsim discover {out}")
+    nxt = []
+    if sweep.spec.design["uncertainties"].sampler in ("sobol", "morris"):
+        nxt.append(f"povsim sensitivity {out}")
+    if sweep.spec.levers:
+        nxt.append(f"povsim discover {out}")
+    if nxt:
+        print("Next: " + " | ".join(nxt))
     return 0 if res.recorded == res.runs else 1

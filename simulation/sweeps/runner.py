@@ -24,7 +24,6 @@ import io
 import json
 import math
 import os
-import shlex
 import sys
 import time
 from collections.abc import Iterator
@@ -59,10 +58,7 @@ _OWN = (SWEEP_JSON, RUNS, COUNTERFACTUAL, "sensitivity.csv", "sensitivity.json",
 # --------------------------------------------------------------------------------------------
 def input_columns(sweep: Sweep) -> list[str]:
     """Input columns: levers, uncertainties, then the posterior's drawn row and its paths."""
-    cols = [i.name for i in sweep.spec.inputs]
-    if sweep.spec.posterior is not None:
-        cols += [sweep.spec.posterior.column, *sweep.spec.posterior.paths]
-    return cols
+    return [*(i.name for i in sweep.spec.levers), *uncertain_columns(sweep)]
 
 
 def run_columns(sweep: Sweep) -> list[str]:
@@ -70,12 +66,18 @@ def run_columns(sweep: Sweep) -> list[str]:
     return [*ID_COLUMNS, *input_columns(sweep), *(o.name for o in sweep.spec.outcomes), "error"]
 
 
+def uncertain_columns(sweep: Sweep) -> list[str]:
+    """The uncertain inputs' columns: uncertainties, then the posterior's row and paths."""
+    cols = [i.name for i in sweep.spec.uncertainties]
+    if sweep.spec.posterior is not None:
+        cols += [sweep.spec.posterior.column, *sweep.spec.posterior.paths]
+    return cols
+
+
 def counterfactual_columns(sweep: Sweep) -> list[str]:
     """The columns of ``counterfactual.csv``."""
-    unc = [i.name for i in sweep.spec.uncertainties]
-    if sweep.spec.posterior is not None:
-        unc += [sweep.spec.posterior.column, *sweep.spec.posterior.paths]
-    return [*CF_ID_COLUMNS, *unc, *sweep.model.counterfactual_columns, "error"]
+    return [*CF_ID_COLUMNS, *uncertain_columns(sweep), *sweep.model.counterfactual_columns,
+            "error"]
 
 
 def _text(value: Any) -> str:
@@ -350,7 +352,7 @@ def check_sweep_folder(out: Path | str, sweep: Sweep, resume: bool,
         got = found.get("digest") if isinstance(found, dict) else None
         raise InputError(str(path), "--resume", "a folder of this same sweep to resume (its "
                          f"digest is {str(got)[:12]}..., this sweep's {sweep.digest[:12]}...: "
-                         "another sweep file, base scenario, posterior or code); use another "
+                         "another sweep file, base scenario or posterior); use another "
                          "--out", str(out))
     for name in os.listdir(folder):
         if name.startswith(_LOCK):
@@ -565,6 +567,8 @@ def _run(sweep: Sweep, folder: Path, existing: bool, cols: list[str], cf_cols: l
     held: dict[int, list[tuple[int, dict, str]]] = {}
     design = sweep.design
     by_index = {(t.kind, t.index): t for t in tasks}
+    run_inputs, cf_inputs = input_columns(sweep), uncertain_columns(sweep)
+    cf_raw = sweep.model.counterfactual_columns
     t0 = time.perf_counter()
     n_now = 0
 
@@ -577,13 +581,12 @@ def _run(sweep: Sweep, folder: Path, existing: bool, cols: list[str], cf_cols: l
             err = f"counterfactual run failed: {cf_err}"
         values = sweep.model.combine(res, cf if not cf_err else None, spec.outcomes) if res \
             else {}
-        row = [run, i, j, r, task.seed, *(task.values.get(c) for c in cols[5:5 + n_inputs]),
+        row = [run, i, j, r, task.seed, *(task.values.get(c) for c in run_inputs),
                *(values.get(o.name) for o in spec.outcomes), err]
         run_out.write(_line(row))
         done[run] = ""
         failed += bool(err)
 
-    n_inputs = len(cols) - len(ID_COLUMNS) - len(spec.outcomes) - 1
     bar = tqdm(total=len(tasks), unit="run", desc=f"sweep {spec.name}", disable=not progress,
                file=sys.stderr, dynamic_ncols=True)
     try:
@@ -595,10 +598,8 @@ def _run(sweep: Sweep, folder: Path, existing: bool, cols: list[str], cf_cols: l
                 task = by_index[(kind, index)]
                 j, r = divmod(index, design.replications)
                 cf_out.write(_line([index, j, r, task.seed,
-                                    *(task.values.get(c) for c in cf_cols[4:-1 - len(
-                                        sweep.model.counterfactual_columns)]),
-                                    *(res.get(c) for c in sweep.model.counterfactual_columns),
-                                    err]))
+                                    *(task.values.get(c) for c in cf_inputs),
+                                    *(res.get(c) for c in cf_raw), err]))
                 cf_values[index] = (res if not err else None, err)
                 for run, rres, rerr in held.pop(index, []):
                     write_run(run, rres, rerr)
@@ -627,8 +628,3 @@ def _run(sweep: Sweep, folder: Path, existing: bool, cols: list[str], cf_cols: l
 def default_out(name: str) -> Path:
     """``outputs/sweep-<name>-<YYYYmmdd-HHMMSS>``."""
     return Path("outputs") / f"sweep-{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-
-
-def command(argv: list[str]) -> str:
-    """The command line as one shell-quoted string."""
-    return shlex.join(argv)

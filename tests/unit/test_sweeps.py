@@ -279,3 +279,21 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     assert bad["error"].str.startswith("ValueError: a = ").all()
     assert (bad["y"] == "").all()
     assert (runs[runs["a"] <= 0.5]["error"] == "").all()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_every_shipped_sweep_file_reads(path):
+    sweep = load_sweep(path)
+    assert sweep.design.runs > 0 and sweep.spec.description
+    assert {"band_2024_03", "band_2024_12"} <= {o.name for o in sweep.spec.outcomes}
+
+
+def test_yes_lifts_the_size_check_only(tmp_path):
+    from simulation.sweeps.spec import MAX_HOUSEHOLD_RUNS, MAX_MODEL_RUNS, check_size
+
+    with pytest.raises(InputError, match="without --yes"):
+        check_size("f", 1000, 10, MAX_HOUSEHOLD_RUNS // 1000, yes=False)
+    check_size("f", 1000, 10, MAX_HOUSEHOLD_RUNS // 1000, yes=True)
+    with pytest.raises(InputError, match="at most 1,000,000 model runs"):
+        check_size("f", MAX_MODEL_RUNS, 1, 100, yes=True)
