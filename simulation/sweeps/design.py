@@ -8,7 +8,11 @@ scenarios). With ``U = uncertainty points x replications`` the runs are numbered
 and run ``run`` uses the seed of ``u`` (:func:`run_seed`): every lever point meets the same
 uncertainty point with the same seed (common random numbers, as ``povsim run`` gives every
 scenario the same seed), so lever points differ only where the levers act, and the
-counterfactual of ``u`` is one run that serves every lever point.
+counterfactual of ``u`` is one run that serves every lever point. For a ``sobol`` or
+``morris`` design of the uncertainties the seed is that of the replication alone
+(``run_seed(seed, replication)``): every point of the Saltelli sample or of the Morris
+trajectories shares the seeds, so the indices measure the inputs' effects, not the model's own
+noise between seeds (which would inflate every total index); replications average over seeds.
 
 Samplers come from libraries, not from here: :class:`scipy.stats.qmc.LatinHypercube` for
 ``latin_hypercube``, SALib's Saltelli (``sobol``) and Morris samplers, whose analysis needs
@@ -163,6 +167,8 @@ class Design:
         seed: The sweep's root seed.
         posterior_rows: Per scenario index ``u``, the posterior row drawn (empty without a
             posterior).
+        common_seeds: Whether every uncertainty point shares the seeds (one per replication),
+            as Sobol and Morris designs do.
     """
 
     levers: np.ndarray
@@ -170,6 +176,11 @@ class Design:
     replications: int
     seed: int
     posterior_rows: tuple[int, ...] = ()
+    common_seeds: bool = False
+
+    def seed_of(self, u: int) -> int:
+        """The seed of scenario index ``u``: ``run_seed`` of ``u``, or of its replication."""
+        return run_seed(self.seed, u % self.replications if self.common_seeds else u)
 
     @property
     def scenarios(self) -> int:
@@ -194,11 +205,12 @@ def make_design(spec: SweepSpec) -> Design:
                  spec.file)
     unc = sample(spec.design["uncertainties"], spec.uncertainties,
                  group_seed(spec.seed, "uncertainties"), "uncertainties", spec.file)
+    common = spec.design["uncertainties"].sampler in ("sobol", "morris")
     design = Design(levers=lev, uncertainties=unc, replications=spec.replications,
-                    seed=spec.seed)
-    if spec.posterior is not None:
-        rows = tuple(posterior_row(spec.posterior, run_seed(spec.seed, u))
+                    seed=spec.seed, common_seeds=common)
+    if spec.posterior is not None:  # never with common seeds (Sobol and Morris refuse it)
+        rows = tuple(posterior_row(spec.posterior, design.seed_of(u))
                      for u in range(design.scenarios))
         design = Design(levers=lev, uncertainties=unc, replications=spec.replications,
-                        seed=spec.seed, posterior_rows=rows)
+                        seed=spec.seed, posterior_rows=rows, common_seeds=common)
     return design

@@ -39,7 +39,6 @@ from tqdm import tqdm
 
 from simulation import inputs
 from simulation.errors import InputError, one_line_text
-from simulation.sweeps.design import run_seed
 from simulation.sweeps.load import Sweep
 
 FORMAT = "povsim-sweep/1"
@@ -159,7 +158,7 @@ def tasks_of(sweep: Sweep, runs_done: set[int], cf_done: set[int]) -> list[Task]
     out = []
     for u in range(U):
         j, _ = divmod(u, design.replications)
-        seed = run_seed(design.seed, u)
+        seed = design.seed_of(u)
         if sweep.model.has_counterfactual and u not in cf_done:
             out.append(Task("counterfactual", u, _values(sweep, 0, j, u, False), seed))
         for i in range(n_lev):
@@ -211,7 +210,11 @@ def sweep_record(sweep: Sweep, command_line: str) -> dict:
             "rule": (f"run seed = SeedSequence({spec.seed}, spawn_key=(u,)).generate_state(1, "
                      "uint64)[0] >> 1, the same for every lever point (common random numbers) "
                      "and for the counterfactual of u; rerun a row with run_model(params, "
-                     "households, seed)"),
+                     "households, seed)"
+                     + ("; this Sobol or Morris design uses the seed of the replication alone "
+                        "(spawn_key=(replication,)) for every uncertainty point"
+                        if design.common_seeds else "")),
+            "common_seeds": design.common_seeds,
         },
         "inputs": [i.to_dict() for i in spec.inputs]
         + ([{"name": spec.posterior.column, "kind": "uncertainty", "path": spec.posterior.file,

@@ -297,3 +297,12 @@ def test_yes_lifts_the_size_check_only(tmp_path):
     check_size("f", 1000, 10, MAX_HOUSEHOLD_RUNS // 1000, yes=True)
     with pytest.raises(InputError, match="at most 1,000,000 model runs"):
         check_size("f", MAX_MODEL_RUNS, 1, 100, yes=True)
+
+
+def test_sobol_and_morris_designs_share_seeds_across_uncertainty_points():
+    sweep = load_sweep(ROOT / "scenarios" / "sweeps" / "sensitivity.yaml")
+    from simulation.sweeps.runner import tasks_of
+
+    seeds = {t.seed for t in tasks_of(sweep, set(), set())}
+    assert sweep.design.common_seeds and seeds == {run_seed(20210301, 0)}
+    assert not load_sweep(LEVERS).design.common_seeds
