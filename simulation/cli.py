@@ -20,6 +20,7 @@ from pathlib import Path
 from simulation import api, inputs
 from simulation import experiments as ex
 from simulation.errors import InputError
+from simulation.sweeps import commands as sweep_commands
 
 CMD = "<command line>"
 # The API's defaults; only the number of workers differs (see _default_workers).
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "outputs/<scenario names joined by +>-<YYYYmmdd-HHMMSS>)")
     _add_report_parser(commands)
     _add_app_parser(commands)
+    sweep_commands.add_parsers(commands)  # sweep, sensitivity, discover
     return parser
 
 
@@ -271,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "app":
             return _app(args)
+        if args.command in sweep_commands.COMMANDS:
+            return sweep_commands.handle(args, command_line)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except InputError as exc:
         print(f"povsim: error: {exc.one_line()}", file=sys.stderr)

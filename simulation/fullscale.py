@@ -29,6 +29,12 @@ holding other files. Ctrl-C, SIGTERM and SIGHUP stop the block processes (exit 1
 keep the finished blocks, and leave nothing when there are none.
 
     python -m simulation.fullscale --processes 2 --out outputs/fullscale
+
+On a ``dask.distributed`` cluster (``--scheduler tcp://host:8786``, or
+``run_full_scale(client=...)``) the blocks are Dask tasks instead of local processes: a block
+lost with its worker is rerun by the scheduler on another worker, and finished blocks are
+saved and resumed the same way. A Dask worker runs block after block in one process (no fresh
+process per block), so give each worker memory for its largest block.
 """
 
 from __future__ import annotations
@@ -360,7 +366,7 @@ def _missing_ancestors(folder: Path) -> list[Path]:
 def run_full_scale(params: ParameterSet | None = None, policies: list | None = None,
                    households: int | None = None, block_households: int = 12_000_000,
                    processes: int = 2, seed: int = 20210301, end: str = "2024-12",
-                   out_dir: str | Path | None = None, log=print) -> dict:
+                   out_dir: str | Path | None = None, log=print, client: Any = None) -> dict:
     """Run the nation in blocks; return national indicators, block figures and timings.
 
     Every input is checked before any block starts (:func:`check_sizes`, :func:`check_folder`).
@@ -379,6 +385,9 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
         end: Last month, ``YYYY-MM``.
         out_dir: Where finished blocks are saved (and found again when resuming).
         log: Called with one line per finished block.
+        client: A ``distributed.Client``: run the blocks as tasks on its Dask cluster
+            (``processes`` is then ignored). A block lost with its worker is rerun by the
+            scheduler on another worker; finished blocks are saved and resumed as locally.
 
     Raises:
         InputError: for sizes out of range or a folder that cannot be used.
@@ -395,18 +404,56 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
                                                 key="out_dir")))
     with inputs.stop_on_signals():
         return _run_blocks(params, policies, total, sizes, seeds, processes, seed, end, out,
-                           run, log)
+                           run, log, client)
+
+
+def _finished_blocks(params: ParameterSet, policies: list, total: int, todo: list,
+                     seeds: list, end: str, processes: int, client: Any, hold: list):
+    """Yield ``(i, n, path, block)`` as blocks finish: in spawned processes or on Dask.
+
+    ``hold`` receives the pool (or the futures) so the caller can stop them on an error.
+    """
+    if client is not None:
+        from distributed import as_completed as dask_completed
+
+        futures = {client.submit(run_block, params, n, seeds[i], n / total, end, policies,
+                                 pure=False): (i, n, path) for i, n, path in todo}
+        hold.append(("dask", client, list(futures)))
+        for fut in dask_completed(futures):
+            yield (*futures[fut], fut.result())
+        return
+    # A fresh process per block: memory a finished block leaves fragmented in the
+    # allocator is not carried into the next one (it was 3.7 GB per process at 11.6 M).
+    pool = ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
+                               mp_context=get_context("spawn"), max_tasks_per_child=1,
+                               initializer=inputs.worker_init,
+                               initargs=(os.getpid(),))
+    hold.append(("pool", pool, None))
+    futures = {pool.submit(run_block, params, n, seeds[i], n / total, end, policies):
+               (i, n, path) for i, n, path in todo}
+    for fut in as_completed(futures):
+        yield (*futures[fut], fut.result())
+    pool.shutdown(wait=True)
+
+
+def _stop(held: list) -> None:
+    for kind, obj, futures in held:
+        if kind == "pool":
+            inputs.stop_pool(obj)
+        else:
+            with contextlib.suppress(Exception):
+                obj.cancel(futures)
 
 
 def _run_blocks(params: ParameterSet, policies: list, total: int, sizes: list[int],
                 seeds: list, processes: int, seed: int, end: str, out: Path | None, run: dict,
-                log) -> dict:
+                log, client: Any = None) -> dict:
     made = _missing_ancestors(out) if out is not None else []
     wrote_record = False
     saved_now: list[Path] = []
     blocks: dict[int, dict] = {}
     todo = []
-    pool = None
+    held: list = []
     t0 = time.perf_counter()
     try:
         if out is not None:
@@ -421,17 +468,8 @@ def _run_blocks(params: ParameterSet, policies: list, total: int, sizes: list[in
                 todo.append((i, n, path))
         t0 = time.perf_counter()
         if todo:
-            # A fresh process per block: memory a finished block leaves fragmented in the
-            # allocator is not carried into the next one (it was 3.7 GB per process at 11.6 M).
-            pool = ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
-                                       mp_context=get_context("spawn"), max_tasks_per_child=1,
-                                       initializer=inputs.worker_init,
-                                       initargs=(os.getpid(),))
-            futures = {pool.submit(run_block, params, n, seeds[i], n / total, end, policies):
-                       (i, n, path) for i, n, path in todo}
-            for fut in as_completed(futures):
-                i, n, path = futures[fut]
-                block = fut.result()
+            for i, n, path, block in _finished_blocks(params, policies, total, todo, seeds,
+                                                      end, processes, client, held):
                 if path is not None:
                     _save_block(path, block)
                     saved_now.append(path)
@@ -440,11 +478,9 @@ def _run_blocks(params: ParameterSet, policies: list, total: int, sizes: list[in
                     f"{float(block['seconds_build']):.0f} s, run "
                     f"{float(block['seconds_run']):.0f} s, peak RSS "
                     f"{float(block['peak_rss_mb']):,.0f} MB")
-            pool.shutdown(wait=True)
     except BaseException:
         with inputs.signals_deferred():  # a second signal must not cut the cleanup short
-            if pool is not None:
-                inputs.stop_pool(pool)
+            _stop(held)
             if out is not None:
                 _clean_folder(out, wrote_record, made)
         raise
@@ -454,7 +490,8 @@ def _run_blocks(params: ParameterSet, policies: list, total: int, sizes: list[in
         "indicators": national_indicators(ordered),
         "households": total,
         "blocks": sizes,
-        "processes": processes,
+        "processes": processes if client is None else sum(client.nthreads().values()),
+        "scheduler": None if client is None else client.scheduler.address,
         "wall_seconds": wall,
         "households_run_now": sum(n for _, n, _ in todo),
         "block_build_seconds": [float(b["seconds_build"]) for b in ordered],
@@ -521,6 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "(default 12,000,000; about 0.6 kB each at peak)")
     ap.add_argument("--processes", default="2", metavar="P",
                     help=f"blocks run at the same time, 1 to {ex.WORKERS_MAX} (default 2)")
+    ap.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="run the blocks as tasks on a dask.distributed cluster "
+                         "(tcp://host:8786) instead of local processes")
     ap.add_argument("--seed", default="20210301", metavar="S",
                     help="root seed, 0 to 2^63 - 1 (default 20210301)")
     ap.add_argument("--end", default="2024-12", metavar="YYYY-MM",
@@ -587,6 +627,11 @@ def _main(args: argparse.Namespace) -> int:
     sizes = check_sizes(total, block_households, processes, seed, args.end, params, file=CMD,
                         prefix="--")
     check_folder(args.out, run_record(params, policies, total, sizes, seed, args.end))
+    client = None
+    if args.scheduler is not None:
+        from simulation.sweeps.runner import dask_client
+
+        client = dask_client(args.scheduler)
 
     # 2. Run (saving blocks), then write the results.
     monitor = _MemoryMonitor()
@@ -594,15 +639,19 @@ def _main(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     try:
         res = run_full_scale(params, policies, total, block_households, processes, seed,
-                             args.end, args.out, log=lambda s: print(s, flush=True))
+                             args.end, args.out, log=lambda s: print(s, flush=True),
+                             client=client)
     finally:
         monitor.stop()
+        if client is not None:
+            client.close()
     ind = res["indicators"]
     dates = ind["date"]
     months = len(dates) - 1
     summary = {
         "households": res["households"], "months": months, "blocks": res["blocks"],
-        "processes": processes,
+        "processes": res["processes"],
+        "scheduler": res["scheduler"],
         # This invocation: blocks found in --out (a resumed run) are not timed again.
         "wall_seconds": time.perf_counter() - t0,
         "households_run_now": res["households_run_now"],
