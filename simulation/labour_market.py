@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, kernels
 from simulation.dated import settings_by_step
 from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
@@ -133,13 +133,12 @@ def separate(workers: WorkerState, employers: EmployerState, layoffs: np.ndarray
     # Monthly chance by status (formal, casual, own-account, unpaid, unemployed), by lookup.
     base = np.array([s.formal_separation_rate, s.informal_exit_rate, s.informal_exit_rate,
                      s.informal_exit_rate, 0.0], dtype=np.float32)
-    p = base.take(st)
+    share = None
     if layoffs.any():
         # Row 0 stands for "no employer" (emp = -1): adding 0 leaves p unchanged.
         share = np.zeros(employers.n + 1, dtype=np.float32)
         share[1:] = layoffs / np.maximum(employers.headcount, 1)
-        p += share.take(emp + 1)
-    leave = np.flatnonzero(u < p)
+    leave = kernels.leavers(u, st, emp, base, share)  # u < base[status] + share[employer + 1]
     formal_losers = leave[st[leave] == FORMAL]
     left_emp = emp[leave]
     left_emp = left_emp[left_emp >= 0]
@@ -171,7 +170,7 @@ def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray
         static = static_search_weight(workers, s, is_urban)
     intensity = np.array([0.0, s.informal_search_intensity, s.informal_search_intensity,
                           s.informal_search_intensity, 1.0], dtype=np.float32)
-    weights = intensity.take(workers.status) * static
+    weights, _ = kernels.seeker_weights(workers.status, static, intensity)
     if boost is not None:
         trained = np.flatnonzero(boost)  # exp(0) = 1: untrained weights are unchanged
         if len(trained):
@@ -335,29 +334,22 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
         premium: The ``earnings_premium`` modifier (training: earnings x (1 + premium) in any
             status), None when no lever declared it.
     """
-    st = workers.status
-    informal_paid = (st == CASUAL) | (st == OWN_ACCOUNT)
     rho, sd = s.shock_persistence, s.shock_sd
     var = sd * sd / max(1.0 - rho * rho, 1e-9)
-    shock = workers.shock
-    shock *= np.float32(rho)
-    shock += np.float32(sd) * z
-    shock *= informal_paid  # only informal earnings carry the shock
-    # Pay = base x index x exp(shock - var/2 for informal work); unpaid and unemployed have base 0.
-    # Index by (status, sector): the formal wage index for employees, the sector's informal
-    # index for everyone else (unpaid and unemployed have base 0).
+    # Only informal paid work (casual, own-account) carries the AR(1) shock:
+    # shock = (rho shock + sd z) x paid. Pay = base x index x exp(shock - var/2 for informal
+    # paid work); exp(0) = 1 (exactly) for everyone else, whose shock is zero. Index by
+    # (status, sector): the formal wage index for employees, the sector's informal index for
+    # everyone else (unpaid and unemployed have base 0). Then x (1 + premium) for training.
+    assert (CASUAL, OWN_ACCOUNT) == (1, 2)  # the codes kernels.update_earnings reads as paid
     table = np.repeat(informal_index.astype(np.float32)[None, :], 5, axis=0)
     table[FORMAL] = np.float32(formal_wage_index)
-    cell = st * np.int8(3)
-    cell += workers.sector
-    np.multiply(workers.base_earnings, table.ravel().take(cell), out=workers.earnings)
-    # exp(shock - var/2) for informal paid work; exp(0) = 1 (exactly) for everyone else, whose
-    # shock was zeroed above.
-    log_mult = shock - np.float32(0.5 * var) * informal_paid
-    workers.earnings *= detmath.exp(log_mult)
-    if premium is not None and premium.any():  # 1 + 0 = 1: the others are unchanged
-        workers.earnings *= 1 + premium
-    workers.months_in_status += 1
+    if premium is None or not premium.any():  # 1 + 0 = 1: nobody's earnings change
+        premium = np.empty(0, dtype=np.float32)
+    kernels.update_earnings(workers.status, workers.sector, workers.base_earnings,
+                            workers.shock, z, table.ravel(), np.float32(rho), np.float32(sd),
+                            np.float32(0.5 * var), premium, workers.earnings,
+                            workers.months_in_status)
 
 
 def expected_earnings(workers: WorkerState, s: LabourSettings, params: ParameterSet,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation import kernels
 from simulation.sampling import argsort_ties
 from simulation.state import FORMAL, UNEMPLOYED, HouseholdState, WorkerState
 
@@ -81,7 +82,7 @@ def gini_of_households(c_pc: np.ndarray, size: np.ndarray, hh_weight: np.ndarray
             c_pc.max() > 2**50):
         return gini(c_pc, hh_weight * size)
     key = (np.rint(np.maximum(c_pc, 0.0)).astype(np.int64) << 7) | size.astype(np.int64)
-    key.sort()
+    key = kernels.sort_keys(key)  # np.sort (a radix sort with numba: the same values)
     w = key & 127
     vw = ((key >> 7) * w).astype(np.float64)  # exact: v < 2**50 and w < 128
     total_vw = float(vw.sum())

@@ -1,0 +1,141 @@
+"""numba kernels of :mod:`simulation.kernels` (imported by it on first use).
+
+Each kernel computes the rule stated in its docstring with the operations, types and order of
+the numpy statement in :mod:`simulation.kernels` (no fast-math: no fused multiply-adds, no
+reassociation), so both give the same bits; ``tests/properties/test_kernels.py`` checks each
+pair on random inputs.
+"""
+
+import numba as _nb
+import numpy as np
+
+from simulation._detmath_kernels import _exp_one
+from simulation.detmath import _X_MAX
+
+_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
+
+
+@_nb.njit(**_JIT)
+def sort_keys_nb(keys, bits):  # pragma: no cover - compiled
+    """Sorted copy of non-negative int64 ``keys`` below ``2**bits`` (LSD radix, 11-bit digits)."""
+    n = keys.size
+    a = keys.copy()
+    b = np.empty_like(a)
+    shift = 0
+    count = np.empty(2049, dtype=np.int64)
+    while shift < bits:
+        count[:] = 0
+        for i in range(n):
+            count[((a[i] >> shift) & 2047) + 1] += 1
+        for d in range(2048):
+            count[d + 1] += count[d]
+        for i in range(n):
+            d = (a[i] >> shift) & 2047
+            b[count[d]] = a[i]
+            count[d] += 1
+        a, b = b, a
+        shift += 11
+    return a
+
+
+@_nb.njit(**_JIT)
+def add_at_nb(target, idx, values):  # pragma: no cover - compiled
+    """``target[idx[i]] += values[i]`` in index order, in the target's type (np.add.at)."""
+    for i in range(idx.size):
+        j = idx[i]
+        target[j] = target[j] + values[i]
+
+
+@_nb.njit(**_JIT)
+def stable_order_nb(codes, n_codes):  # pragma: no cover - compiled
+    """``np.argsort(codes, kind="stable")`` for codes in ``[0, n_codes)`` (a counting sort)."""
+    count = np.zeros(n_codes + 1, dtype=np.int64)
+    for i in range(codes.size):
+        count[codes[i] + 1] += 1
+    for c in range(n_codes):
+        count[c + 1] += count[c]
+    out = np.empty(codes.size, dtype=np.int64)
+    for i in range(codes.size):
+        c = codes[i]
+        out[count[c]] = i
+        count[c] += 1
+    return out
+
+
+@_nb.njit(**_JIT)
+def leavers_nb(u, status, employer, base, share):  # pragma: no cover - compiled
+    """Indices ``i`` with ``u[i] < base[status[i]] + share[employer[i] + 1]`` (float32)."""
+    n = u.size
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        p = base[status[i]] + share[employer[i] + 1]
+        out[k] = i
+        k += np.int64(u[i] < p)
+    return out[:k]
+
+
+@_nb.njit(**_JIT)
+def leavers_base_nb(u, status, base):  # pragma: no cover - compiled
+    """Indices ``i`` with ``u[i] < base[status[i]]`` (float32)."""
+    n = u.size
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        out[k] = i
+        k += np.int64(u[i] < base[status[i]])
+    return out[:k]
+
+
+@_nb.njit(**_JIT)
+def seeker_weights_nb(status, static, intensity, out):  # pragma: no cover - compiled
+    """``out[i] = intensity[status[i]] * static[i]`` (float32); returns the positive count."""
+    k = 0
+    for i in range(status.size):
+        w = intensity[status[i]] * static[i]
+        out[i] = w
+        k += np.int64(w > 0)
+    return k
+
+
+@_nb.njit(**_JIT)
+def positive_nb(w, k):  # pragma: no cover - compiled
+    """The ``k`` indices with ``w > 0``, in increasing order (np.flatnonzero)."""
+    out = np.empty(k, dtype=np.int64)
+    j = 0
+    for i in range(w.size):
+        if w[i] > 0:
+            out[j] = i
+            j += 1
+    return out
+
+
+@_nb.njit(**_JIT)
+def earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var,
+                premium, earnings, months):  # pragma: no cover - compiled
+    """The earnings rule of :func:`simulation.kernels.update_earnings_np`, slot by slot."""
+    for i in range(status.size):
+        st = status[i]
+        paid = np.float32(1.0) if (st == 1) | (st == 2) else np.float32(0.0)
+        s = shock[i] * rho
+        s = s + sd * z[i]
+        s = s * paid
+        shock[i] = s
+        e = base[i] * table[st * 3 + sector[i]]
+        x = np.float64(s - half_var * paid)
+        if x == 0.0:  # exp(0) = 1 exactly: the slots without a shock (most of them)
+            m = 1.0
+        elif (x >= -_X_MAX) & (x <= _X_MAX):
+            m = _exp_one(x)
+        elif x != x:
+            m = np.nan
+        elif x < 0:
+            m = 0.0
+        else:
+            m = np.inf
+        e = np.float32(np.float64(e) * m)
+        earnings[i] = e
+        months[i] += 1
+    if premium.size:
+        for i in range(status.size):
+            earnings[i] = earnings[i] * (np.float32(1.0) + premium[i])

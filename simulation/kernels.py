@@ -1,0 +1,162 @@
+"""Fused stage kernels: one pass over the arrays where numpy makes several.
+
+Each function states its rule in numpy (the ``*_np`` definitions below, or the numpy call it
+equals) and, where numba is available, runs a kernel of :mod:`simulation._stage_kernels`
+that performs the same operations on the same types in the same order, so that both paths
+give the same bits; ``tests/properties/test_kernels.py`` checks every pair on random inputs,
+and ``tests/regression/test_cpu_features.py`` runs the model both ways (``POVSIM_NUMBA=0``).
+The numpy path is kept, as in :mod:`simulation.detmath`: numba is a dependency, but a run
+without it (or with ``POVSIM_NUMBA=0``) still gives the model's bits, only slower.
+
+The kernels are loaded lazily with detmath's (numba costs half a second to import).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation import detmath
+
+_KERNELS = None
+
+
+def _nb():
+    """The kernel module, or None without numba (or with ``POVSIM_NUMBA=0``)."""
+    global _KERNELS
+    if _KERNELS is None:
+        _KERNELS = False
+        if detmath.have_numba():
+            try:
+                from simulation import _stage_kernels as k
+            except ImportError:  # pragma: no cover - numba is a dependency
+                k = False
+            _KERNELS = k
+    return _KERNELS or None
+
+
+def use_kernels() -> bool:
+    """Whether the numba kernels are in use."""
+    return _nb() is not None
+
+
+# ------------------------------------------------------------------ sorting and scattering
+def sort_keys(keys: np.ndarray) -> np.ndarray:
+    """``np.sort(keys)`` for non-negative int64 keys (a sorted copy).
+
+    Sorted values are unique whatever the algorithm, so a radix sort (numba: three or four
+    passes of 11-bit digits for keys of up to 44 bits) gives numpy's result exactly.
+    """
+    k = _nb()
+    if k is None or len(keys) < 2:
+        return np.sort(keys)
+    top = int(keys.max())
+    if top < 0 or int(keys.min()) < 0:
+        return np.sort(keys)
+    return k.sort_keys_nb(np.ascontiguousarray(keys, dtype=np.int64), max(top.bit_length(), 1))
+
+
+def add_at(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
+    """``np.add.at(target, idx, values)``: repeats accumulate in index order, in target's type.
+
+    ``values`` must already have ``target``'s dtype (the caller casts), one per index.
+    """
+    k = _nb()
+    idx = np.asarray(idx)
+    n = len(target)
+    if (k is None or len(idx) == 0 or idx.dtype.kind not in "iu" or values.dtype != target.dtype
+            or len(values) != len(idx) or int(idx.min()) < -n or int(idx.max()) >= n):
+        np.add.at(target, idx, values)  # (and its errors for indices out of range)
+        return
+    k.add_at_nb(target, np.ascontiguousarray(idx), np.ascontiguousarray(values))
+
+
+def stable_order(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """``np.argsort(codes, kind="stable")`` for integer codes in ``[0, n_codes)``.
+
+    The positions of code 0 in index order, then those of code 1, and so on (a counting sort).
+    """
+    k = _nb()
+    if k is None:
+        return np.argsort(codes, kind="stable")
+    return k.stable_order_nb(codes, int(n_codes))
+
+
+# ------------------------------------------------------------------ labour-market stages
+def leavers(u: np.ndarray, status: np.ndarray, employer: np.ndarray, base: np.ndarray,
+            share: np.ndarray | None) -> np.ndarray:
+    """Slots that separate: ``u < base[status] + share[employer + 1]`` (all float32).
+
+    ``base`` is the monthly separation chance by status, ``share`` the layoff share by employer
+    row (row 0 is "no employer"), None when no employer lays off (then ``u < base[status]``).
+    """
+    k = _nb()
+    if k is None:
+        p = base.take(status)
+        if share is not None:
+            p += share.take(employer + 1)
+        return np.flatnonzero(u < p)
+    if share is None:
+        return k.leavers_base_nb(u, status, base)
+    return k.leavers_nb(u, status, employer, base, share)
+
+
+def seeker_weights(status: np.ndarray, static: np.ndarray,
+                   intensity: np.ndarray) -> tuple[np.ndarray, int]:
+    """``intensity.take(status) * static`` (float32) and the number of positive weights."""
+    k = _nb()
+    if k is None:
+        w = intensity.take(status) * static
+        return w, int(np.count_nonzero(w > 0))
+    out = np.empty(len(status), dtype=np.float32)
+    return out, int(k.seeker_weights_nb(status, static, intensity, out))
+
+
+def positive(w: np.ndarray, count: int | None = None) -> np.ndarray:
+    """``np.flatnonzero(w > 0)``; ``count`` is the number of positive entries if known."""
+    k = _nb()
+    if k is None or count is None:
+        return np.flatnonzero(w > 0)
+    return k.positive_nb(w, int(count))
+
+
+def update_earnings_np(status, sector, base, shock, z, table, rho, sd, half_var, premium,
+                       earnings, months) -> None:
+    """The earnings rule, in numpy (all float32 but the exponential, as detmath gives it).
+
+    For each slot, ``paid`` is 1 for casual and own-account work (codes 1 and 2), else 0:
+
+    * ``shock = (shock * rho + sd * z) * paid`` (the AR(1) informal shock, zero for others);
+    * ``earnings = float32(float64(base * table[3 * status + sector])
+      * detmath.exp(shock - half_var * paid))``;
+    * ``earnings *= 1 + premium`` when ``premium`` is non-empty;
+    * ``months += 1``.
+    """
+    informal_paid = (status == 1) | (status == 2)
+    shock *= rho
+    shock += sd * z
+    shock *= informal_paid
+    cell = status * np.int8(3)
+    cell += sector
+    np.multiply(base, table.take(cell), out=earnings)
+    log_mult = shock - half_var * informal_paid
+    earnings *= detmath.exp(log_mult)
+    if premium.size:
+        earnings *= 1 + premium
+    months += 1
+
+
+def update_earnings(status, sector, base, shock, z, table, rho, sd, half_var, premium,
+                    earnings, months) -> None:
+    """:func:`update_earnings_np` in one pass (in place on ``shock``, ``earnings``, ``months``).
+
+    ``table`` is the float32 index by ``3 * status + sector``; ``rho``, ``sd`` and ``half_var``
+    are float32 scalars; ``premium`` is the float32 ``earnings_premium`` modifier, or an empty
+    array for none.
+    """
+    k = _nb()
+    if k is None:
+        update_earnings_np(status, sector, base, shock, z, table, rho, sd, half_var, premium,
+                           earnings, months)
+        return
+    k.earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var, premium,
+                  earnings, months)
