@@ -139,3 +139,30 @@ def earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var,
     if premium.size:
         for i in range(status.size):
             earnings[i] = earnings[i] * (np.float32(1.0) + premium[i])
+
+
+@_nb.njit(**_JIT)
+def weight_range_nb(weights):  # pragma: no cover - compiled
+    """Count, minimum and maximum of the positive ``weights`` (float64 of float32 values)."""
+    k = 0
+    lo = np.inf
+    hi = -np.inf
+    for i in range(weights.size):
+        w = np.float64(weights[i])
+        if w > 0:
+            k += 1
+            lo = min(lo, w)
+            hi = max(hi, w)
+    return k, lo, hi
+
+
+@_nb.njit(**_JIT)
+def exponential_keys_nb(log_u, weights, out):  # pragma: no cover - compiled
+    """``out = min(-log_u / w, DBL_MAX)`` where ``w > 0``, else ``inf`` (float64)."""
+    top = np.finfo(np.float64).max
+    for i in range(weights.size):
+        w = np.float64(weights[i])
+        if w > 0:
+            out[i] = min(-log_u[i] / w, top)
+        else:
+            out[i] = np.inf

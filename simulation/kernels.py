@@ -119,6 +119,32 @@ def positive(w: np.ndarray, count: int | None = None) -> np.ndarray:
     return k.positive_nb(w, int(count))
 
 
+def exponential_keys(u: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """Efraimidis-Spirakis keys of :func:`simulation.sampling.top_k_weighted`, and the count.
+
+    With ``w`` the float64 weights and ``p = w > 0``: ``keys = -u`` (float64) if all positive
+    weights are equal, else ``min(-detmath.log(max(u, 1e-12)) / w, DBL_MAX)`` (the maximum in
+    ``u``'s type); ``inf`` where not ``p``. Returns ``(keys, number of positive weights)``,
+    ``(None, 0)`` if none is positive, and ``(None, -1)`` without numba (the caller then
+    computes the keys in numpy, as stated here).
+    """
+    k = _nb()
+    if k is None:
+        return None, -1
+    count, lo, hi = k.weight_range_nb(weights)
+    if count == 0:
+        return None, 0
+    if lo == hi:
+        keys = -np.asarray(u, dtype=np.float64)
+        if count < len(weights):
+            keys[~(weights > 0)] = np.inf
+        return keys, int(count)
+    log_u = detmath.log(np.maximum(u, 1e-12))
+    keys = np.empty(len(weights), dtype=np.float64)
+    k.exponential_keys_nb(log_u, weights, keys)
+    return keys, int(count)
+
+
 def update_earnings_np(status, sector, base, shock, z, table, rho, sd, half_var, premium,
                        earnings, months) -> None:
     """The earnings rule, in numpy (all float32 but the exponential, as detmath gives it).

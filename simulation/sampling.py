@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, kernels
 
 
 def smallest_k(keys: np.ndarray, k: int) -> np.ndarray:
@@ -93,6 +93,14 @@ def top_k_weighted(u: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
         >>> top_k_weighted(np.array([.5, .5, .5]), np.array([0., 1., 2.]), 2).tolist()
         [1, 2]
     """
+    if kernels.use_kernels() and len(weights):
+        keys, n_positive = kernels.exponential_keys(np.asarray(u), np.asarray(weights))
+        k = int(min(k, n_positive))
+        if k <= 0:
+            return np.empty(0, dtype=np.int64)
+        if k == n_positive:
+            return np.flatnonzero(np.asarray(weights) > 0)
+        return smallest_k(keys, k)
     weights = np.asarray(weights, dtype=np.float64)
     positive = weights > 0
     n_positive = int(np.count_nonzero(positive))

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, kernels
 from simulation.errors import InputError
 from simulation.initial_state import burn_in_months
 from simulation.parameter_set import month_index
@@ -386,7 +386,7 @@ class VocationalTraining(Policy):
             cell = self._static_cell + np.int8(4) * (w.status == UNEMPLOYED)
             cell[~eligible] = 8
             # One stable counting sort by cell: members of cell c are a slice, in index order.
-            by_cell = np.argsort(cell, kind="stable")
+            by_cell = kernels.stable_order(cell, 9)  # np.argsort(cell, kind="stable")
             bounds = np.searchsorted(cell[by_cell], np.arange(9))
             for c in np.flatnonzero(counts):
                 members = by_cell[bounds[c]:bounds[c + 1]]

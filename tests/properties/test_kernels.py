@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from simulation import detmath, kernels
-from simulation.sampling import kth_smallest
+from simulation.sampling import kth_smallest, top_k_weighted
 
 pytestmark = pytest.mark.skipif(not kernels.use_kernels(), reason="numba is not in use")
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True)
@@ -164,3 +164,27 @@ def test_planted_bugs_are_caught():
         (shock2 - half_var * informal).astype(np.float32)) * (1 + premium)
     assert not same_bits(a[10], earn)
     assert detmath.have_numba()
+
+
+def _top_k_numpy(u, weights, k):
+    """The numpy path of top_k_weighted (kernels switched off)."""
+    saved = kernels._KERNELS
+    kernels._KERNELS = False
+    try:
+        return top_k_weighted(u, weights, k)
+    finally:
+        kernels._KERNELS = saved
+
+
+@SETTINGS
+@given(st.integers(0, 3000), st.integers(0, 3000), st.integers(0, 2**32 - 1),
+       st.sampled_from(["mixed", "equal", "zeros", "tiny"]), st.booleans())
+def test_top_k_weighted_kernel_path_equals_numpy_path(n, k, seed, kind, as_float32):
+    g = np.random.default_rng(seed)
+    u = g.random(n, dtype=np.float32) if as_float32 else g.random(n)
+    weights = {"mixed": g.random(n) * (g.random(n) < 0.8),
+               "equal": np.full(n, 0.7) * (g.random(n) < 0.5),
+               "zeros": np.zeros(n),
+               "tiny": np.where(g.random(n) < 0.5, 1e-320, 2.0)}[kind]
+    weights = weights.astype(np.float32) if as_float32 else weights
+    assert same_bits(top_k_weighted(u, weights, k), _top_k_numpy(u, weights, k))
