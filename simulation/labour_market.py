@@ -366,12 +366,32 @@ def expected_earnings(workers: WorkerState, s: LabourSettings, params: Parameter
     their own persistent productivity), so households can be given consumption against what
     their members earn in the long run rather than this month.
     """
-    w = s.education_weight[workers.education] * np.where(is_urban[workers.household],
-                                                         s.urban_weight, 1.0)
+    out = np.empty(workers.n, dtype=np.float64)
+    pay_params = InformalPay.from_params(params)  # read once (the same values every chunk)
+    # Worker by worker: chunks of slots hold the temporaries to a few MB (the same values).
+    for lo in range(0, workers.n, _CHUNK):
+        hi = min(lo + _CHUNK, workers.n)
+        out[lo:hi] = _expected_earnings_of(
+            workers.education[lo:hi], workers.household[lo:hi], workers.productivity[lo:hi],
+            s, params, pay_params, is_urban, is_needy, hires_per_weight)
+    return out
+
+
+#: Worker slots per chunk of :func:`expected_earnings`.
+_CHUNK = 1 << 17
+
+
+def _expected_earnings_of(education: np.ndarray, household: np.ndarray,
+                          productivity: np.ndarray, s: LabourSettings, params: ParameterSet,
+                          pay_params: InformalPay, is_urban: np.ndarray, is_needy: np.ndarray,
+                          hires_per_weight: float) -> np.ndarray:
+    """:func:`expected_earnings` of the slots given by their arrays."""
+    n = len(education)
+    w = s.education_weight[education] * np.where(is_urban[household], s.urban_weight, 1.0)
     d = s.formal_separation_rate
     a_u = hires_per_weight * w
     a_i = a_u * s.informal_search_intensity
-    phi = np.where(is_needy[workers.household], s.fallback_rate_needy, s.fallback_rate)
+    phi = np.where(is_needy[household], s.fallback_rate_needy, s.fallback_rate)
     d_i = s.informal_exit_rate
     # Balance: pi_I (a_I + d_I) = pi_U phi; pi_F d = pi_U a_U + pi_I a_I.
     ratio_i = phi / np.maximum(a_i + d_i, 1e-12)
@@ -379,17 +399,17 @@ def expected_earnings(workers: WorkerState, s: LabourSettings, params: Parameter
     pi_u = 1.0 / (1.0 + ratio_i + ratio_f)
     pi_i, pi_f = ratio_i * pi_u, ratio_f * pi_u
 
-    prod = workers.productivity.astype(np.float64)
+    prod = productivity.astype(np.float64)
     sd = s.formal_individual_sd
-    pay_f = s.formal_wage_by_education[workers.education] * detmath.exp(sd * prod - 0.5 * sd * sd)
+    pay_f = s.formal_wage_by_education[education] * detmath.exp(sd * prod - 0.5 * sd * sd)
     mix = np.asarray(params.value("population.labour_force.sector_shares_by_status")).reshape(4, 3)
     mix = mix / mix.sum(axis=1, keepdims=True)
     shares = s.fallback_shares / s.fallback_shares.sum()
-    pay_i = np.zeros(workers.n)
+    pay_i = np.zeros(n)
     for share, code in ((shares[0], CASUAL), (shares[1], OWN_ACCOUNT)):
         for sector in range(3):
-            status = np.full(workers.n, code, dtype=np.int8)
-            sec = np.full(workers.n, sector, dtype=np.int8)
-            pay = informal_base_earnings(params, status, sec, workers.education, prod)
+            status = np.full(n, code, dtype=np.int8)
+            sec = np.full(n, sector, dtype=np.int8)
+            pay = informal_base_earnings(pay_params, status, sec, education, prod)
             pay_i += share * mix[code, sector] * pay
     return pi_f * pay_f + pi_i * pay_i
