@@ -17,24 +17,34 @@ _JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 @_nb.njit(**_JIT)
 def sort_keys_nb(keys, bits):  # pragma: no cover - compiled
-    """Sorted copy of non-negative int64 ``keys`` below ``2**bits`` (LSD radix, 11-bit digits)."""
+    """Sorted copy of non-negative int64 ``keys`` below ``2**bits``.
+
+    LSD radix sort: digits of ``ceil(bits / passes)`` bits (at most 13), all digit counts in one
+    read, then one stable scatter per digit.
+    """
     n = keys.size
+    passes = max(1, (bits + 12) // 13)
+    width = (bits + passes - 1) // passes
+    mask = (1 << width) - 1
+    count = np.zeros((passes, (1 << width) + 1), dtype=np.int64)
+    for i in range(n):
+        x = keys[i]
+        for p in range(passes):
+            count[p, ((x >> (p * width)) & mask) + 1] += 1
+    for p in range(passes):
+        for d in range(1 << width):
+            count[p, d + 1] += count[p, d]
     a = keys.copy()
     b = np.empty_like(a)
-    shift = 0
-    count = np.empty(2049, dtype=np.int64)
-    while shift < bits:
-        count[:] = 0
+    for p in range(passes):
+        shift = p * width
+        c = count[p]
         for i in range(n):
-            count[((a[i] >> shift) & 2047) + 1] += 1
-        for d in range(2048):
-            count[d + 1] += count[d]
-        for i in range(n):
-            d = (a[i] >> shift) & 2047
-            b[count[d]] = a[i]
-            count[d] += 1
+            x = a[i]
+            d = (x >> shift) & mask
+            b[c[d]] = x
+            c[d] += 1
         a, b = b, a
-        shift += 11
     return a
 
 
