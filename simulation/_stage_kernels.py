@@ -123,29 +123,34 @@ def positive_nb(w, k):  # pragma: no cover - compiled
 @_nb.njit(**_JIT)
 def earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var,
                 premium, earnings, months):  # pragma: no cover - compiled
-    """The earnings rule of :func:`simulation.kernels.update_earnings_np`, slot by slot."""
+    """The earnings rule of :func:`simulation.kernels.update_earnings_np`, slot by slot.
+
+    Branch-free in range (the loop vectorises, as detmath's exp kernel); the few slots whose
+    exponent is outside exp's range (none in practice) are finished in a second loop.
+    """
+    n_special = 0  # an integer count, not a bool flag: the loop then vectorises
     for i in range(status.size):
         st = status[i]
-        paid = np.float32(1.0) if (st == 1) | (st == 2) else np.float32(0.0)
+        paid = np.float32((st == 1) | (st == 2))
         s = shock[i] * rho
         s = s + sd * z[i]
         s = s * paid
         shock[i] = s
-        e = base[i] * table[st * 3 + sector[i]]
         x = np.float64(s - half_var * paid)
-        if x == 0.0:  # exp(0) = 1 exactly: the slots without a shock (most of them)
-            m = 1.0
-        elif (x >= -_X_MAX) & (x <= _X_MAX):
-            m = _exp_one(x)
-        elif x != x:
-            m = np.nan
-        elif x < 0:
-            m = 0.0
-        else:
-            m = np.inf
-        e = np.float32(np.float64(e) * m)
-        earnings[i] = e
+        ok = (x >= -_X_MAX) & (x <= _X_MAX)
+        n_special += np.int64(not ok)
+        e = base[i] * table[st * 3 + sector[i]]
+        earnings[i] = np.float32(np.float64(e) * _exp_one(x if ok else 0.0))
         months[i] += 1
+    if n_special:
+        for i in range(status.size):
+            st = status[i]
+            paid = np.float32((st == 1) | (st == 2))
+            x = np.float64(shock[i] - half_var * paid)
+            if not ((x >= -_X_MAX) & (x <= _X_MAX)):
+                m = np.nan if x != x else (0.0 if x < 0 else np.inf)
+                e = base[i] * table[st * 3 + sector[i]]
+                earnings[i] = np.float32(np.float64(e) * m)
     if premium.size:
         for i in range(status.size):
             earnings[i] = earnings[i] * (np.float32(1.0) + premium[i])
@@ -176,3 +181,41 @@ def exponential_keys_nb(log_u, weights, out):  # pragma: no cover - compiled
             out[i] = min(-log_u[i] / w, top)
         else:
             out[i] = np.inf
+
+
+@_nb.njit(**_JIT)
+def gini_keys_nb(c_pc, size):  # pragma: no cover - compiled
+    """``(int64(rint(max(c_pc, 0))) << 7) | size`` and its maximum (``c_pc`` without NaN)."""
+    out = np.empty(c_pc.size, dtype=np.int64)
+    top = np.int64(0)
+    for i in range(c_pc.size):
+        c = c_pc[i] if c_pc[i] > 0 else 0.0  # np.maximum(c, 0) (no NaN here)
+        k = (np.int64(np.rint(c)) << 7) | np.int64(size[i])
+        out[i] = k
+        top = max(top, k)
+    return out, top
+
+
+@_nb.njit(**_JIT)
+def gini_terms_nb(key, total_w):  # pragma: no cover - compiled
+    """From sorted keys: ``vw = float64((key >> 7) * w)`` and ``vw * float64(2 W_<=i - w - W)``."""
+    n = key.size
+    vw = np.empty(n, dtype=np.float64)
+    term = np.empty(n, dtype=np.float64)
+    cw = np.int64(0)
+    for i in range(n):
+        w = key[i] & 127
+        x = np.float64((key[i] >> 7) * w)
+        cw += w
+        vw[i] = x
+        term[i] = x * np.float64(2 * cw - w - total_w)
+    return vw, term
+
+
+@_nb.njit(**_JIT)
+def table_normals_nb(raw16, table, n):  # pragma: no cover - compiled
+    """``table[raw16[:n] & 4095]`` (float32 normals from 12-bit cell numbers)."""
+    out = np.empty(n, dtype=np.float32)
+    for i in range(n):
+        out[i] = table[raw16[i] & 4095]
+    return out

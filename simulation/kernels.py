@@ -55,6 +55,51 @@ def sort_keys(keys: np.ndarray) -> np.ndarray:
     return k.sort_keys_nb(np.ascontiguousarray(keys, dtype=np.int64), max(top.bit_length(), 1))
 
 
+def gini_terms_np(c_pc: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """The sorted terms of :func:`simulation.measures.gini_of_households`, in numpy.
+
+    ``key = (int64(rint(max(c_pc, 0))) << 7) | size``, sorted; with ``w = key & 127`` (persons)
+    and ``v = key >> 7`` (rupiah): ``vw = float64(v * w)``, the running persons ``W_<=i`` and
+    their total ``W``, and ``term = vw * float64(2 W_<=i - w - W)``. Returns ``(vw, term, W)``.
+    """
+    key = (np.rint(np.maximum(c_pc, 0.0)).astype(np.int64) << 7) | size.astype(np.int64)
+    key = np.sort(key)
+    w = key & 127
+    vw = ((key >> 7) * w).astype(np.float64)  # exact: v < 2**50 and w < 128
+    cw = np.cumsum(w)
+    total_w = int(cw[-1])
+    cw *= 2
+    cw -= w
+    cw -= total_w
+    return vw, vw * cw.astype(np.float64), total_w
+
+
+def gini_terms(c_pc: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`gini_terms_np` in three passes and a radix sort (numba), the same bits.
+
+    For non-empty float ``c_pc`` without NaN and int ``size`` in 1-127 (the caller checks the
+    sizes and the range of consumption); otherwise the numpy statement.
+    """
+    k = _nb()
+    if k is None or len(c_pc) == 0 or c_pc.dtype.kind != "f" or size.dtype.kind not in "iu" \
+            or bool(np.isnan(c_pc).any()) or int(size.min()) < 0:
+        return gini_terms_np(c_pc, size)
+    key, top = k.gini_keys_nb(np.ascontiguousarray(c_pc), np.ascontiguousarray(size))
+    key = k.sort_keys_nb(key, max(int(top).bit_length(), 1))
+    total_w = int(size.sum())
+    vw, term = k.gini_terms_nb(key, total_w)
+    return vw, term, total_w
+
+
+def normals_from_table(raw: np.ndarray, table: np.ndarray, n: int) -> np.ndarray:
+    """``table.take(raw.view(np.uint16)[:n] & 4095)``: four 12-bit cells per 64-bit draw."""
+    k = _nb()
+    r16 = raw.view(np.uint16)
+    if k is None:
+        return table.take(r16[:n] & np.uint16(4095))
+    return k.table_normals_nb(r16, table, int(n))
+
+
 def add_at(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
     """``np.add.at(target, idx, values)``: repeats accumulate in index order, in target's type.
 

@@ -208,8 +208,9 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     if n_hires <= 0:
         return np.empty(0, dtype=np.int64)
     seekers = np.flatnonzero(weights > 0)
-    stats["hires_per_weight"] = n_hires / max(float(weights[seekers].sum()), 1e-12)
-    winners = seekers[top_k_weighted(u_key[seekers], weights[seekers], n_hires)]
+    w_seekers = weights[seekers]
+    stats["hires_per_weight"] = n_hires / max(float(w_seekers.sum()), 1e-12)
+    winners = seekers[top_k_weighted(u_key[seekers], w_seekers, n_hires)]
     winners = winners[rng.permutation(len(winners))]
     slots = np.repeat(np.arange(employers.n), employers.vacancies)
     chosen = rng.choice(len(slots), size=len(winners), replace=False)

@@ -138,6 +138,30 @@ def test_kth_smallest_on_large_arrays():
         assert kth_smallest(keys, k) == np.partition(keys, k - 1)[k - 1]
 
 
+@SETTINGS
+@given(st.integers(1, 3000), st.integers(0, 2**32 - 1), st.sampled_from(["float32", "float64"]),
+       st.booleans())
+def test_gini_terms_are_the_numpy_terms(n, seed, dtype, ties):
+    g = np.random.default_rng(seed)
+    c = g.lognormal(13, 1.5, n)
+    if ties:  # equal keys, zeros and negatives (clipped to 0)
+        c = np.round(c, -5)
+        c[g.random(n) < 0.1] = -5.0
+    c = c.astype(dtype)
+    size = g.integers(1, 128, n).astype(np.int8)
+    got, want = kernels.gini_terms(c, size), kernels.gini_terms_np(c, size)
+    assert same_bits(got[0], want[0]) and same_bits(got[1], want[1]) and got[2] == want[2]
+
+
+@SETTINGS
+@given(st.integers(0, 5000), st.integers(0, 2**32 - 1))
+def test_normals_from_table_is_the_lookup(n, seed):
+    raw = np.random.default_rng(seed).integers(0, 2**63, (n + 3) // 4, dtype=np.uint64)
+    table = np.random.default_rng(1).normal(size=4096).astype(np.float32)
+    want = table.take(raw.view(np.uint16)[:n] & np.uint16(4095))
+    assert same_bits(kernels.normals_from_table(raw, table, n), want)
+
+
 def test_planted_bugs_are_caught():
     """Kernels with a planted bug fail the comparisons above."""
     g = np.random.default_rng(0)
@@ -163,6 +187,13 @@ def test_planted_bugs_are_caught():
     earn[:] = base * table.take(status * 3 + sector) * np.exp(
         (shock2 - half_var * informal).astype(np.float32)) * (1 + premium)
     assert not same_bits(a[10], earn)
+    # The Gini terms with the running persons off by one unit (W_<i instead of W_<=i).
+    c, size = np.array([3.0, 1.0, 2.0], np.float32), np.array([2, 1, 3], np.int8)
+    vw, term, total = kernels.gini_terms_np(c, size)
+    key = np.sort((np.rint(c).astype(np.int64) << 7) | size)
+    w = key & 127
+    shifted = vw * (2 * (np.cumsum(w) - w) - w - total).astype(np.float64)
+    assert not same_bits(shifted, kernels.gini_terms(c, size)[1])
     assert detmath.have_numba()
 
 
