@@ -219,3 +219,24 @@ def table_normals_nb(raw16, table, n):  # pragma: no cover - compiled
     for i in range(n):
         out[i] = table[raw16[i] & 4095]
     return out
+
+
+@_nb.njit(**_JIT)
+def applicant_cells_nb(static_cell, status, eligible, unemployed):  # pragma: no cover
+    """Counting sort of ``static_cell + 4 (status == unemployed)`` (8 where not eligible)."""
+    n = status.size
+    count = np.zeros(10, dtype=np.int64)
+    cell = np.empty(n, dtype=np.int8)
+    for i in range(n):
+        c = static_cell[i] + 4 * np.int8(status[i] == unemployed) if eligible[i] else 8
+        cell[i] = c
+        count[c + 1] += 1
+    for c in range(9):
+        count[c + 1] += count[c]
+    bounds = count[:9].copy()
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        c = cell[i]
+        out[count[c]] = i
+        count[c] += 1
+    return out, bounds

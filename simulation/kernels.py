@@ -126,6 +126,29 @@ def stable_order(codes: np.ndarray, n_codes: int) -> np.ndarray:
     return k.stable_order_nb(codes, int(n_codes))
 
 
+def applicant_cells_np(static_cell: np.ndarray, status: np.ndarray, eligible: np.ndarray,
+                       unemployed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Training's applicant cells, sorted: ``(order, bounds)``, in numpy.
+
+    ``cell = static_cell + 4 (status == unemployed)``, 8 where not ``eligible``;
+    ``order = np.argsort(cell, kind="stable")`` (cell by cell, each in index order) and
+    ``bounds = np.searchsorted(cell[order], range(9))`` (cell ``c`` is
+    ``order[bounds[c]:bounds[c + 1]]``).
+    """
+    cell = static_cell + np.int8(4) * (status == unemployed)
+    cell[~eligible] = 8
+    order = np.argsort(cell, kind="stable")
+    return order, np.searchsorted(cell[order], np.arange(9))
+
+
+def applicant_cells(static_cell, status, eligible, unemployed) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`applicant_cells_np` in two passes (a counting sort)."""
+    k = _nb()
+    if k is None:
+        return applicant_cells_np(static_cell, status, eligible, unemployed)
+    return k.applicant_cells_nb(static_cell, status, eligible, np.int8(unemployed))
+
+
 # ------------------------------------------------------------------ labour-market stages
 def leavers(u: np.ndarray, status: np.ndarray, employer: np.ndarray, base: np.ndarray,
             share: np.ndarray | None) -> np.ndarray:

@@ -65,6 +65,18 @@ def test_stable_order_is_a_stable_argsort(codes):
 
 
 @SETTINGS
+@given(st.integers(0, 3000), st.integers(0, 2**32 - 1))
+def test_applicant_cells_are_the_stable_sort(n, seed):
+    g = np.random.default_rng(seed)
+    static = g.integers(0, 4, n).astype(np.int8)
+    status = g.integers(0, 5, n).astype(np.int8)
+    eligible = g.random(n) < 0.9
+    got = kernels.applicant_cells(static, status, eligible, 4)
+    want = kernels.applicant_cells_np(static, status, eligible, 4)
+    assert same_bits(got[0], want[0]) and same_bits(got[1], want[1])
+
+
+@SETTINGS
 @given(st.integers(0, 2000), st.integers(1, 30), st.booleans(), st.integers(0, 2**32 - 1))
 def test_leavers_rule(n, n_emp, layoffs, seed):
     g = np.random.default_rng(seed)
