@@ -240,3 +240,22 @@ def applicant_cells_nb(static_cell, status, eligible, unemployed):  # pragma: no
         out[count[c]] = i
         count[c] += 1
     return out, bounds
+
+
+@_nb.njit(**_JIT)
+def public_works_eligible_nb(status, earnings, household, months_left, last_start, clock,
+                             forgone, pay, pay_positive, rotation,
+                             n_households):  # pragma: no cover
+    """The padat karya eligibility rule of :func:`simulation.kernels.public_works_eligible_np`."""
+    in_spell = np.zeros(n_households, dtype=np.bool_)
+    for i in range(status.size):
+        if months_left[i] != 0:
+            in_spell[household[i]] = True
+    out = np.empty(status.size, dtype=np.bool_)
+    for i in range(status.size):
+        st = status[i]
+        informal = (st == 1) | (st == 2)
+        low = (forgone * earnings[i] < pay) if informal else pay_positive
+        out[i] = ((st != 0) & (not in_spell[household[i]])
+                  & (np.int32(clock - last_start[i]) >= rotation) & low)
+    return out

@@ -213,6 +213,38 @@ def exponential_keys(u: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray | N
     return keys, int(count)
 
 
+def public_works_eligible_np(status, earnings, household, months_left, last_start, clock,
+                             forgone, pay, pay_positive, rotation, n_households) -> np.ndarray:
+    """Padat karya's eligibility (:class:`simulation.policies.job_creation.PadatKarya`), numpy.
+
+    A worker is eligible if not a formal employee (code 0), no member of the household is in a
+    spell (``months_left != 0``), the last start was at least ``rotation`` months ago
+    (int32 clock arithmetic) and the pay is worth it: for casual and own-account workers
+    (codes 1, 2) ``forgone * earnings < pay`` in float32, for the others ``pay_positive``
+    (``0 < pay`` of the unrounded pay). ``forgone`` and ``pay`` are float32 scalars (numpy
+    casts a Python float to float32 against a float32 array, in arithmetic and comparisons).
+    """
+    informal_paid = (status == 1) | (status == 2)
+    low = np.where(informal_paid, (forgone * earnings) < pay, bool(pay_positive))
+    in_spell = np.zeros(n_households, dtype=bool)
+    in_spell[household[np.flatnonzero(months_left)]] = True
+    return ((status != 0) & ~in_spell.take(household)
+            & (np.int32(clock) - last_start >= rotation) & low)
+
+
+def public_works_eligible(status, earnings, household, months_left, last_start, clock,
+                          forgone, pay, pay_positive, rotation, n_households) -> np.ndarray:
+    """:func:`public_works_eligible_np` in two passes."""
+    k = _nb()
+    if k is None:
+        return public_works_eligible_np(status, earnings, household, months_left, last_start,
+                                        clock, forgone, pay, pay_positive, rotation,
+                                        n_households)
+    return k.public_works_eligible_nb(status, earnings, household, months_left, last_start,
+                                      np.int32(clock), forgone, pay, bool(pay_positive),
+                                      np.int32(rotation), int(n_households))
+
+
 def update_earnings_np(status, sector, base, shock, z, table, rho, sd, half_var, premium,
                        earnings, months) -> None:
     """The earnings rule, in numpy (all float32 but the exponential, as detmath gives it).

@@ -174,6 +174,30 @@ def test_normals_from_table_is_the_lookup(n, seed):
     assert same_bits(kernels.normals_from_table(raw, table, n), want)
 
 
+@SETTINGS
+@given(st.integers(0, 2000), st.integers(1, 500), st.integers(0, 2**32 - 1),
+       st.floats(0, 1), st.floats(0, 3e6))
+def test_public_works_eligibility_rule(n, n_hh, seed, forgone, pay):
+    g = np.random.default_rng(seed)
+    status = g.integers(0, 5, n).astype(np.int8)
+    earnings = (g.lognormal(14, 1, n) * (g.random(n) < 0.9)).astype(np.float32)
+    household = np.sort(g.integers(0, n_hh, n)).astype(np.int32)
+    months_left = (g.integers(0, 4, n) * (g.random(n) < 0.05)).astype(np.int8)
+    last_start = g.integers(-12, 40, n).astype(np.int32)
+    clock = int(g.integers(0, 60))
+    args = (status, earnings, household, months_left, last_start, clock, np.float32(forgone),
+            np.float32(pay), 0.0 < pay, 12, n_hh)
+    want = kernels.public_works_eligible_np(*args)
+    assert same_bits(kernels.public_works_eligible(*args), want)
+    # The numpy statement is the policy's previous expression (Python floats, NEP 50).
+    informal = (status == 1) | (status == 2)
+    low = np.where(informal, (forgone * earnings) < pay, 0.0 < pay)
+    in_spell = np.zeros(n_hh, dtype=bool)
+    in_spell[household[np.flatnonzero(months_left)]] = True
+    before = (status != 0) & ~in_spell.take(household) & (clock - last_start >= 12) & low
+    assert same_bits(want, before)
+
+
 def test_planted_bugs_are_caught():
     """Kernels with a planted bug fail the comparisons above."""
     g = np.random.default_rng(0)
