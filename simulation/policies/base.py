@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from simulation import inputs
+from simulation import inputs, kernels
 from simulation.errors import InputError
 from simulation.parameter_set import check_value, month_index, month_label
 
@@ -418,7 +418,8 @@ class Policy:
         households = np.asarray(households)
         amounts = np.broadcast_to(np.asarray(amounts, dtype=np.float64), households.shape)
         if len(households):
-            np.add.at(getattr(model.households, into), households, amounts.astype(np.float32))
+            kernels.add_at(getattr(model.households, into), households,  # np.add.at
+                           amounts.astype(np.float32))
         total = float(amounts.sum()) * model.sample_weight if booked is None else float(booked)
         self.spend(model.t, total, model)
         return total

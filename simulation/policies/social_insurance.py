@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, kernels
 from simulation.dated import settings_by_step
 from simulation.errors import InputError
 from simulation.macro import START_MONTH
@@ -317,7 +317,9 @@ class BpjsTk(Policy):
                      float((w_pu * wage[i_pu]).sum()) * r.pu_contribution_rate - recomposed)
         self._record(model, "contributions_jkp", capped * r.jkp_contribution_rate)
         i_bpu = np.flatnonzero(bpu)
-        np.subtract.at(hh.transfers, w.household[i_bpu], np.float32(r.bpu_contribution))
+        # np.subtract.at: a - b is a + (-b) in IEEE arithmetic, so add_at gives its bits.
+        kernels.add_at(hh.transfers, w.household[i_bpu],
+                       np.full(len(i_bpu), -np.float32(r.bpu_contribution), dtype=np.float32))
         self._record(model, "contributions_bpu",
                      float(weight[w.household[i_bpu]].sum()) * r.bpu_contribution)
 
