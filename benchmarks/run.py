@@ -6,7 +6,14 @@ Builds the model (population and burn-in, timed separately), runs ``--months`` m
 and prints one human-readable line, then, as its last line, one JSON object:
 
     households, months, seconds (the run phase only), household_months_per_second,
-    peak_rss_mb, programmes, build_seconds, workers_per_household, state_bytes_per_household
+    peak_rss_mb, programmes, build_seconds, workers_per_household, state_bytes_per_household,
+    yardstick_household_months_per_second, ratio_to_yardstick (the run phase),
+    household_months_per_second_with_build, ratio_to_yardstick_with_build (build and run)
+
+The yardstick (``benchmarks/yardstick.py``, a verbatim copy of the project's shared machine
+yardstick: a trivial vectorised household month) runs in the same process at the same number
+of households and months, once before the build and once after the run; the faster of the two
+is the one reported, so the ratios are the conservative ones.
 
 ``--programmes`` chooses the world: ``baseline`` (the default: scenarios/baseline.yaml, all 14
 programmes at their published sizes), ``insurance`` (the baseline parameters with BPJS-TK only,
@@ -28,6 +35,8 @@ import argparse
 import json
 import time
 from pathlib import Path
+
+from yardstick import yardstick  # benchmarks/yardstick.py, next to this script
 
 from simulation.fullscale import peak_rss_mb
 from simulation.macro import START_MONTH
@@ -57,6 +66,7 @@ def measure(households: int, months: int, seed: int, compare_reference: bool = F
     """Build and run the model in the ``programmes`` world; return the figures."""
     params, policies = world(programmes)
     end = month_label(START_MONTH + months)
+    ruler = [yardstick(households, months)]  # before the build: its arrays are freed after
     t0 = time.perf_counter()
     model = PovertyModel(params, n_households=households, seed=seed, end=end, policies=policies)
     build = time.perf_counter() - t0
@@ -70,16 +80,25 @@ def measure(households: int, months: int, seed: int, compare_reference: bool = F
         model.step()
     seconds = time.perf_counter() - t1
     state = model.state_nbytes()
+    ruler.append(yardstick(households, months))
+    ruler_rate = max(ruler)
+    rate = households * months / seconds if seconds > 0 else None
+    with_build = households * months / (build + seconds)
     out = {
         "households": households,
         "months": months,
         "seconds": seconds,
-        "household_months_per_second": households * months / seconds if seconds > 0 else None,
+        "household_months_per_second": rate,
         "peak_rss_mb": peak_rss_mb(),
         "programmes": programmes,
         "build_seconds": build,
         "workers_per_household": model.workers.n / households,
         "state_bytes_per_household": state / households,
+        "yardstick_household_months_per_second": ruler_rate,
+        "yardstick_runs": ruler,
+        "ratio_to_yardstick": rate / ruler_rate if rate is not None else None,
+        "household_months_per_second_with_build": with_build,
+        "ratio_to_yardstick_with_build": with_build / ruler_rate,
     }
     if reference is not None:
         t2 = time.perf_counter()
@@ -116,7 +135,10 @@ def main(argv: list[str] | None = None) -> None:
           f"(population and burn-in) {r['build_seconds']:.2f} s, run "
           f"{r['seconds']:.2f} s = {r['household_months_per_second']:,.0f} household-months/s; "
           f"peak RSS {r['peak_rss_mb']:,.0f} MB; {r['workers_per_household']:.2f} workers and "
-          f"{r['state_bytes_per_household']:.0f} state bytes per household")
+          f"{r['state_bytes_per_household']:.0f} state bytes per household; yardstick "
+          f"{r['yardstick_household_months_per_second']:,.0f} household-months/s: run "
+          f"{r['ratio_to_yardstick']:.3f} of it, build and run "
+          f"{r['ratio_to_yardstick_with_build']:.3f}")
     if args.compare_reference:
         print(f"reference (one agent per household): {r['reference_seconds']:.2f} s = "
               f"{r['reference_household_months_per_second']:,.0f} household-months/s; "

@@ -20,6 +20,7 @@ from pathlib import Path
 from simulation import api, inputs
 from simulation import experiments as ex
 from simulation.errors import InputError
+from simulation.sweeps import commands as sweep_commands
 
 CMD = "<command line>"
 # The API's defaults; only the number of workers differs (see _default_workers).
@@ -61,7 +62,57 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None, metavar="DIR",
                      help="output folder, new or empty (default "
                           "outputs/<scenario names joined by +>-<YYYYmmdd-HHMMSS>)")
+    _add_report_parser(commands)
+    _add_app_parser(commands)
+    sweep_commands.add_parsers(commands)  # sweep, sensitivity, discover
     return parser
+
+
+def _add_report_parser(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser(
+        "report", help="draw a run's charts and write its brief",
+        description="Draw every chart of a run folder (PNG at 300 dpi, SVG, PDF) and write "
+                    "brief.md and brief.pdf, in English or Indonesian.")
+    report.add_argument("run_dir", metavar="RUN_DIR", help="a run folder (povsim run --out)")
+    report.add_argument("--sweep", default=None, metavar="DIR",
+                        help="a sweep folder, for the target_probability heat map")
+    report.add_argument("--calibration", default=None, metavar="DIR",
+                        help="a calibration folder, for calibration_fit")
+    report.add_argument("--out", default=None, metavar="DIR",
+                        help="report folder, new or empty (default RUN_DIR/report-<lang>)")
+    report.add_argument("--lang", default="en", metavar="en|id",
+                        help="language of labels and brief: en (default) or id (Indonesian)")
+
+
+def _add_app_parser(commands: argparse._SubParsersAction) -> None:
+    app = commands.add_parser(
+        "app", help="open the interactive explorer (needs the app extra)",
+        description="Serve the SolaraViz explorer: sliders for the Kemnaker levers and "
+                    "targeting accuracy, live charts. Needs pip install -e '.[app]'.")
+    app.add_argument("--host", default="127.0.0.1", help="address to serve on (default "
+                     "127.0.0.1)")
+    app.add_argument("--port", default="8765", metavar="PORT", help="port (default 8765)")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from simulation.report import make_report
+
+    report = make_report(args.run_dir, args.out, sweep=args.sweep,
+                         calibration=args.calibration, lang=args.lang)
+    print(f"povsim: report in {report.folder}")
+    for name, paths in report.charts.items():
+        print(f"  {name}: " + ", ".join(p.name for p in paths))
+    for name, why in report.skipped.items():
+        print(f"  {name}: skipped. {why}")
+    print("  brief: brief.md, brief.pdf")
+    return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    port = _as_int(args.port, "--port", 1, 65535)
+    from simulation import app
+
+    return app.serve(host=args.host, port=port)
 
 
 def _as_int(text: str, key: str, lo: int, hi: int) -> int:
@@ -218,6 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             with inputs.stop_on_signals():
                 return _run(args, command_line)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "app":
+            return _app(args)
+        if args.command in sweep_commands.COMMANDS:
+            return sweep_commands.handle(args, command_line)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except InputError as exc:
         print(f"povsim: error: {exc.one_line()}", file=sys.stderr)

@@ -29,6 +29,12 @@ holding other files. Ctrl-C, SIGTERM and SIGHUP stop the block processes (exit 1
 keep the finished blocks, and leave nothing when there are none.
 
     python -m simulation.fullscale --processes 2 --out outputs/fullscale
+
+On a ``dask.distributed`` cluster (``--scheduler tcp://host:8786``, or
+``run_full_scale(client=...)``) the blocks are Dask tasks instead of local processes: a block
+lost with its worker is rerun by the scheduler on another worker, and finished blocks are
+saved and resumed the same way. A Dask worker runs block after block in one process (no fresh
+process per block), so give each worker memory for its largest block.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ import re
 import resource
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -150,13 +156,32 @@ def block_totals(model, indicators: dict) -> dict[str, np.ndarray]:
 
 
 def run_block(params: ParameterSet, n_households: int, seed: np.random.SeedSequence,
-              share: float, end: str, policies: list) -> dict:
-    """Build and run one block; return its monthly totals, spending and timings."""
+              share: float, end: str, policies: list, save_base: str | None = None,
+              base: str | None = None) -> dict:
+    """Build and run one block; return its monthly totals, spending and timings.
+
+    With ``save_base``, the block's burned-in model (its state in March 2021, before any
+    monthly step) is also pickled to that file for other blocks to start from. With ``base``,
+    the block does not build: it starts from that file's burned-in model (a national sample
+    built with another block's seed) and draws everything from April 2021 on from its own
+    ``seed`` (:func:`start_from_base`).
+    """
+    import pickle
+
     from simulation.model import PovertyModel
 
     t0 = time.perf_counter()
-    model = PovertyModel(params, n_households=n_households, seed=seed, end=end,
-                         policies=policies)
+    if base is None:
+        model = PovertyModel(params, n_households=n_households, seed=seed, end=end,
+                             policies=policies)
+        if save_base is not None:
+            tmp = save_base + ".tmp"
+            with open(tmp, "wb") as f:
+                pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, save_base)
+    else:
+        with open(base, "rb") as f:
+            model = start_from_base(pickle.load(f), seed)
     t1 = time.perf_counter()
     hists = [_histogram_now(model)]
     indicators = model.run(progress=lambda _: hists.append(_histogram_now(model)))
@@ -171,11 +196,27 @@ def run_block(params: ParameterSet, n_households: int, seed: np.random.SeedSeque
     out["spending"] = (np.stack([spending[k] for k in spending]) if spending
                        else np.zeros((0, model.t + 1)))
     out["dates"] = np.array(indicators["date"])
-    out["households_in_block"] = n_households
+    out["households_in_block"] = model.households.n
+    out["from_base"] = base is not None
     out["share"] = share
     out["seconds_build"], out["seconds_run"] = t1 - t0, t2 - t1
     out["peak_rss_mb"] = peak_rss_mb()
     return out
+
+
+def start_from_base(model, seed: np.random.SeedSequence):
+    """A burned-in model to run as another block: its own random streams from April 2021 on.
+
+    The state in March 2021 (households, workers, employers, registry, programmes' records)
+    is the base's; every draw of the monthly steps comes from ``seed``'s streams, so the
+    block's path after March 2021 is independent of the base's own block given that state.
+    """
+    from simulation.streams import Streams
+
+    if model.t != 0:
+        raise RuntimeError("a base must be a burned-in model that has not stepped yet")
+    model.streams = Streams(seed)
+    return model
 
 
 def _gini_from_histogram(persons: np.ndarray, spend: np.ndarray) -> float:
@@ -243,6 +284,7 @@ def _load_block(path: Path) -> dict:
 
 #: Files fullscale writes into its folder; a folder holding anything else is not its own.
 _OWN_FILES = re.compile(r"run\.json|summary\.json|timeseries\.csv|block_\d+_of_\d+_\d+_\d+\.npz"
+                        r"|base_\d+_of_\d+_\d+_\d+\.pkl(\.tmp)?"
                         r"|block_\d+_of_\d+_\d+_\d+\.tmp\.npz|(summary\.json|timeseries\.csv)\.tmp")
 #: Most blocks in one run (each is a process start and a saved file).
 MAX_BLOCKS = 1_000
@@ -250,10 +292,11 @@ CMD = "<command line>"
 
 
 def run_record(params: ParameterSet, policies: list, total: int, sizes: list[int], seed: int,
-               end: str) -> dict:
+               end: str, bases: int | None = None) -> dict:
     """What ``run.json`` records: the run its saved blocks belong to."""
     return {"parameters_digest": params.digest(), "end": end, "seed": seed,
             "households": total, "blocks": sizes,
+            "bases": len(sizes) if bases is None else min(int(bases), len(sizes)),
             "policies": [p.to_dict() if hasattr(p, "to_dict") else dict(p) for p in policies]}
 
 
@@ -362,7 +405,8 @@ def _missing_ancestors(folder: Path) -> list[Path]:
 def run_full_scale(params: ParameterSet | None = None, policies: list | None = None,
                    households: int | None = None, block_households: int = 12_000_000,
                    processes: int = 2, seed: int = 20210301, end: str = "2024-12",
-                   out_dir: str | Path | None = None, log=print) -> dict:
+                   out_dir: str | Path | None = None, log=print, client: Any = None,
+                   bases: int | None = None) -> dict:
     """Run the nation in blocks; return national indicators, block figures and timings.
 
     Every input is checked before any block starts (:func:`check_sizes`, :func:`check_folder`).
@@ -381,6 +425,16 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
         end: Last month, ``YYYY-MM``.
         out_dir: Where finished blocks are saved (and found again when resuming).
         log: Called with one line per finished block.
+        client: A ``distributed.Client``: run the blocks as tasks on its Dask cluster
+            (``processes`` is then ignored). A block lost with its worker is rerun by the
+            scheduler on another worker; finished blocks are saved and resumed as locally.
+        bases: Blocks that build their own start (population and burn-in), the first
+            ``bases``; block ``i`` after them starts from a copy of block ``i % bases``'s
+            burned-in model with its own random streams from April 2021 on
+            (:func:`start_from_base`). Default: ``processes`` (those builds run side by side);
+            ``bases`` equal to the number of blocks builds every block. With ``client``
+            every block builds its own start (Dask workers on other machines need not
+            share a folder to pass a start through).
 
     Raises:
         InputError: for sizes out of range or a folder that cannot be used.
@@ -390,25 +444,96 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
     total = int(households) if households is not None else national_households(params)
     sizes = check_sizes(total, block_households, processes, seed, end, params)
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
-    run = run_record(params, policies, total, sizes, seed, end)
+    if bases is None:
+        bases = processes
+    if client is not None:
+        bases = len(sizes)  # on a cluster every block builds its own start
+    if isinstance(bases, bool) or not isinstance(bases, int | np.integer) or bases < 1:
+        raise InputError("run_full_scale", "bases", "an integer of at least 1", bases)
+    bases = min(int(bases), len(sizes))
+    run = run_record(params, policies, total, sizes, seed, end, bases)
     out = None
     if out_dir is not None:
         out = Path(os.path.abspath(check_folder(out_dir, run, file="run_full_scale",
                                                 key="out_dir")))
     with inputs.stop_on_signals():
         return _run_blocks(params, policies, total, sizes, seeds, processes, seed, end, out,
-                           run, log)
+                           run, log, bases, client)
+
+
+def build_base(params: ParameterSet, n_households: int, seed: np.random.SeedSequence,
+               end: str, policies: list, path: str) -> None:
+    """Build a block's burned-in model and pickle it to ``path`` (a base for other blocks)."""
+    import pickle
+
+    from simulation.model import PovertyModel
+
+    model = PovertyModel(params, n_households=n_households, seed=seed, end=end,
+                         policies=policies)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def base_of(i: int, bases: int) -> int | None:
+    """The base block that block ``i`` starts from (None: it builds its own start)."""
+    return None if i < bases else i % bases
+
+
+class _Executor:
+    """Blocks as tasks: spawned processes (one fresh process per block) or a Dask cluster."""
+
+    def __init__(self, processes: int, tasks: int, client: Any = None):
+        self.client = client
+        self.futures: list = []
+        if client is None:
+            # A fresh process per block: memory a finished block leaves fragmented in the
+            # allocator is not carried into the next one (it was 3.7 GB per process at 11.6 M).
+            self.pool = ProcessPoolExecutor(max_workers=max(1, min(processes, tasks)),
+                                            mp_context=get_context("spawn"),
+                                            max_tasks_per_child=1,
+                                            initializer=inputs.worker_init,
+                                            initargs=(os.getpid(),))
+
+    def submit(self, fn, *args, **kwargs):
+        if self.client is not None:
+            fut = self.client.submit(fn, *args, pure=False, **kwargs)
+        else:
+            fut = self.pool.submit(fn, *args, **kwargs)
+        self.futures.append(fut)
+        return fut
+
+    def wait_first(self, futures: list) -> set:
+        if self.client is not None:
+            from distributed import wait as dask_wait
+
+            return set(dask_wait(futures, return_when="FIRST_COMPLETED").done)
+        return wait(futures, return_when=FIRST_COMPLETED)[0]
+
+    def shutdown(self) -> None:
+        if self.client is None:
+            self.pool.shutdown(wait=True)
+
+    def stop(self) -> None:
+        if self.client is None:
+            inputs.stop_pool(self.pool)
+        else:
+            with contextlib.suppress(Exception):
+                self.client.cancel(self.futures)
 
 
 def _run_blocks(params: ParameterSet, policies: list, total: int, sizes: list[int],
                 seeds: list, processes: int, seed: int, end: str, out: Path | None, run: dict,
-                log) -> dict:
+                log, bases: int | None = None, client: Any = None) -> dict:
+    bases = len(sizes) if bases is None else min(int(bases), len(sizes))
     made = _missing_ancestors(out) if out is not None else []
     wrote_record = False
     saved_now: list[Path] = []
     blocks: dict[int, dict] = {}
     todo = []
-    pool = None
+    executor = None
+    scratch = None  # a folder for the bases when there is no output folder
     t0 = time.perf_counter()
     try:
         if out is not None:
@@ -423,45 +548,95 @@ def _run_blocks(params: ParameterSet, policies: list, total: int, sizes: list[in
                 todo.append((i, n, path))
         t0 = time.perf_counter()
         if todo:
-            # A fresh process per block: memory a finished block leaves fragmented in the
-            # allocator is not carried into the next one (it was 3.7 GB per process at 11.6 M).
-            pool = ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
-                                       mp_context=get_context("spawn"), max_tasks_per_child=1,
-                                       initializer=inputs.worker_init,
-                                       initargs=(os.getpid(),))
-            futures = {pool.submit(run_block, params, n, seeds[i], n / total, end, policies):
-                       (i, n, path) for i, n, path in todo}
-            for fut in as_completed(futures):
-                i, n, path = futures[fut]
-                block = fut.result()
-                if path is not None:
-                    _save_block(path, block)
-                    saved_now.append(path)
-                blocks[i] = block
-                log(f"block {i + 1}/{len(sizes)}: {n:,} households, build "
-                    f"{float(block['seconds_build']):.0f} s, run "
-                    f"{float(block['seconds_run']):.0f} s, peak RSS "
-                    f"{float(block['peak_rss_mb']):,.0f} MB")
-            pool.shutdown(wait=True)
+            wanted = {base_of(i, bases) for i, _, _ in todo} - {None}
+            if wanted and out is None:
+                import tempfile
+
+                scratch = Path(tempfile.mkdtemp(prefix="povsim-bases-"))
+            where = out if out is not None else scratch
+
+            def base_file(b: int) -> str:
+                return str(where / f"base_{b:03d}_of_{bases:03d}_{sizes[b]}_{seed}.pkl")
+
+            executor = _Executor(processes, len(todo), client)
+            pending: dict = {}
+            waiting = []  # blocks that start from a base not saved yet
+            for i, n, path in todo:
+                b = base_of(i, bases)
+                if b is None:
+                    save = base_file(i) if i in wanted else None
+                    fut = executor.submit(run_block, params, n, seeds[i], n / total, end, policies,
+                                      save_base=save)
+                    pending[fut] = ("block", i, n, path)
+                else:
+                    waiting.append((i, n, path))
+            for b in sorted(wanted):
+                if b not in {i for i, _, _ in todo} and not os.path.exists(base_file(b)):
+                    # The base's own block is saved but its start is gone: build it again.
+                    fut = executor.submit(build_base, params, sizes[b], seeds[b], end, policies,
+                                      base_file(b))
+                    pending[fut] = ("base", b, sizes[b], None)
+
+            def submit_ready():
+                for item in list(waiting):
+                    i, n, path = item
+                    src = base_file(base_of(i, bases))
+                    if os.path.exists(src):
+                        fut = executor.submit(run_block, params, n, seeds[i], n / total, end,
+                                          policies, base=src)
+                        pending[fut] = ("block", i, n, path)
+                        waiting.remove(item)
+
+            submit_ready()
+            while pending:
+                done = executor.wait_first(list(pending))
+                for fut in done:
+                    kind, i, n, path = pending.pop(fut)
+                    result = fut.result()
+                    if kind == "block":
+                        if path is not None:
+                            _save_block(path, result)
+                            saved_now.append(path)
+                        blocks[i] = result
+                        start = (f"from base block {base_of(i, bases) + 1}"
+                                 if bool(result["from_base"]) else "build")
+                        log(f"block {i + 1}/{len(sizes)}: {n:,} households, {start} "
+                            f"{float(result['seconds_build']):.0f} s, run "
+                            f"{float(result['seconds_run']):.0f} s, peak RSS "
+                            f"{float(result['peak_rss_mb']):,.0f} MB")
+                submit_ready()
+            if waiting:  # pragma: no cover - every base is built or rebuilt above
+                raise RuntimeError(f"blocks {[i for i, _, _ in waiting]} found no base")
+            executor.shutdown()
+            for b in wanted:  # every block is done: the starts are no longer needed
+                with contextlib.suppress(OSError):
+                    os.unlink(base_file(b))
     except BaseException:
         with inputs.signals_deferred():  # a second signal must not cut the cleanup short
-            if pool is not None:
-                inputs.stop_pool(pool)
+            if executor is not None:
+                executor.stop()
             if out is not None:
                 _clean_folder(out, wrote_record, made)
         raise
+    finally:
+        if scratch is not None:
+            import shutil
+
+            shutil.rmtree(scratch, ignore_errors=True)
     wall = time.perf_counter() - t0
     ordered = [blocks[i] for i in range(len(sizes))]
     return {
         "indicators": national_indicators(ordered),
         "households": total,
         "blocks": sizes,
-        "processes": processes,
+        "processes": processes if client is None else sum(client.nthreads().values()),
+        "scheduler": None if client is None else client.scheduler.address,
         "wall_seconds": wall,
         "households_run_now": sum(n for _, n, _ in todo),
         "block_build_seconds": [float(b["seconds_build"]) for b in ordered],
         "block_run_seconds": [float(b["seconds_run"]) for b in ordered],
         "block_peak_rss_mb": [float(b["peak_rss_mb"]) for b in ordered],
+        "block_from_base": [bool(b.get("from_base", False)) for b in ordered],
         "spending": {str(k): np.sum([float(b["share"]) * b["spending"][j] for b in ordered],
                                     axis=0)
                      for j, k in enumerate(ordered[0]["spending_labels"])},
@@ -487,7 +662,10 @@ def _clean_folder(out: Path, wrote_record: bool, made: list[Path]) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
     if saved_blocks(out):
-        return  # kept: the same command resumes from them
+        return  # kept (and the bases): the same command resumes from them
+    for base in out.glob("base_*_of_*.pkl"):
+        with contextlib.suppress(OSError):
+            base.unlink()
     if wrote_record:
         with contextlib.suppress(OSError):
             (out / "run.json").unlink()
@@ -523,10 +701,18 @@ def build_parser() -> argparse.ArgumentParser:
                          "(default 12,000,000; about 0.6 kB each at peak)")
     ap.add_argument("--processes", default="2", metavar="P",
                     help=f"blocks run at the same time, 1 to {ex.WORKERS_MAX} (default 2)")
+    ap.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="run the blocks as tasks on a dask.distributed cluster "
+                         "(tcp://host:8786) instead of local processes")
     ap.add_argument("--seed", default="20210301", metavar="S",
                     help="root seed, 0 to 2^63 - 1 (default 20210301)")
     ap.add_argument("--end", default="2024-12", metavar="YYYY-MM",
                     help=f"last month, {ex.END_MIN} to {ex.END_MAX} (default 2024-12)")
+    ap.add_argument("--bases", default=None, metavar="B",
+                    help="blocks that build their own start (population and burn-in); the "
+                         "others start from a copy of one of them with their own random "
+                         "numbers from April 2021 on (default: --processes; the number of "
+                         "blocks builds every block; with --scheduler every block builds its own)")
     ap.add_argument("--out", default="outputs/fullscale", metavar="DIR",
                     help="folder for blocks and results: new, empty, or this same run's folder "
                          "to resume (default outputs/fullscale)")
@@ -588,7 +774,16 @@ def _main(args: argparse.Namespace) -> int:
              if args.households is not None else national_households(params))
     sizes = check_sizes(total, block_households, processes, seed, args.end, params, file=CMD,
                         prefix="--")
-    check_folder(args.out, run_record(params, policies, total, sizes, seed, args.end))
+    bases = (inputs.parse_int(args.bases, file=CMD, key="--bases", lo=1, hi=MAX_BLOCKS)
+             if args.bases is not None else processes)
+    if args.scheduler is not None:
+        bases = len(sizes)  # on a cluster every block builds its own start
+    check_folder(args.out, run_record(params, policies, total, sizes, seed, args.end, bases))
+    client = None
+    if args.scheduler is not None:
+        from simulation.sweeps.runner import dask_client
+
+        client = dask_client(args.scheduler)
 
     # 2. Run (saving blocks), then write the results.
     monitor = _MemoryMonitor()
@@ -596,15 +791,20 @@ def _main(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     try:
         res = run_full_scale(params, policies, total, block_households, processes, seed,
-                             args.end, args.out, log=lambda s: print(s, flush=True))
+                             args.end, args.out, log=lambda s: print(s, flush=True),
+                             client=client, bases=bases)
     finally:
         monitor.stop()
+        if client is not None:
+            client.close()
     ind = res["indicators"]
     dates = ind["date"]
     months = len(dates) - 1
     summary = {
         "households": res["households"], "months": months, "blocks": res["blocks"],
-        "processes": processes,
+        "processes": res["processes"], "scheduler": res["scheduler"],
+        "bases": min(bases, len(res["blocks"])),
+        "block_from_base": res["block_from_base"],
         # This invocation: blocks found in --out (a resumed run) are not timed again.
         "wall_seconds": time.perf_counter() - t0,
         "households_run_now": res["households_run_now"],

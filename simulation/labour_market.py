@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, kernels
 from simulation.dated import settings_by_step
 from simulation.macro import START_MONTH
 from simulation.parameter_set import ParameterSet
@@ -133,13 +133,12 @@ def separate(workers: WorkerState, employers: EmployerState, layoffs: np.ndarray
     # Monthly chance by status (formal, casual, own-account, unpaid, unemployed), by lookup.
     base = np.array([s.formal_separation_rate, s.informal_exit_rate, s.informal_exit_rate,
                      s.informal_exit_rate, 0.0], dtype=np.float32)
-    p = base.take(st)
+    share = None
     if layoffs.any():
         # Row 0 stands for "no employer" (emp = -1): adding 0 leaves p unchanged.
         share = np.zeros(employers.n + 1, dtype=np.float32)
         share[1:] = layoffs / np.maximum(employers.headcount, 1)
-        p += share.take(emp + 1)
-    leave = np.flatnonzero(u < p)
+    leave = kernels.leavers(u, st, emp, base, share)  # u < base[status] + share[employer + 1]
     formal_losers = leave[st[leave] == FORMAL]
     left_emp = emp[leave]
     left_emp = left_emp[left_emp >= 0]
@@ -171,7 +170,7 @@ def seeker_weights(workers: WorkerState, s: LabourSettings, is_urban: np.ndarray
         static = static_search_weight(workers, s, is_urban)
     intensity = np.array([0.0, s.informal_search_intensity, s.informal_search_intensity,
                           s.informal_search_intensity, 1.0], dtype=np.float32)
-    weights = intensity.take(workers.status) * static
+    weights, _ = kernels.seeker_weights(workers.status, static, intensity)
     if boost is not None:
         trained = np.flatnonzero(boost)  # exp(0) = 1: untrained weights are unchanged
         if len(trained):
@@ -209,8 +208,9 @@ def match(workers: WorkerState, employers: EmployerState, s: LabourSettings,
     if n_hires <= 0:
         return np.empty(0, dtype=np.int64)
     seekers = np.flatnonzero(weights > 0)
-    stats["hires_per_weight"] = n_hires / max(float(weights[seekers].sum()), 1e-12)
-    winners = seekers[top_k_weighted(u_key[seekers], weights[seekers], n_hires)]
+    w_seekers = weights[seekers]
+    stats["hires_per_weight"] = n_hires / max(float(w_seekers.sum()), 1e-12)
+    winners = seekers[top_k_weighted(u_key[seekers], w_seekers, n_hires)]
     winners = winners[rng.permutation(len(winners))]
     slots = np.repeat(np.arange(employers.n), employers.vacancies)
     chosen = rng.choice(len(slots), size=len(winners), replace=False)
@@ -335,29 +335,22 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
         premium: The ``earnings_premium`` modifier (training: earnings x (1 + premium) in any
             status), None when no lever declared it.
     """
-    st = workers.status
-    informal_paid = (st == CASUAL) | (st == OWN_ACCOUNT)
     rho, sd = s.shock_persistence, s.shock_sd
     var = sd * sd / max(1.0 - rho * rho, 1e-9)
-    shock = workers.shock
-    shock *= np.float32(rho)
-    shock += np.float32(sd) * z
-    shock *= informal_paid  # only informal earnings carry the shock
-    # Pay = base x index x exp(shock - var/2 for informal work); unpaid and unemployed have base 0.
-    # Index by (status, sector): the formal wage index for employees, the sector's informal
-    # index for everyone else (unpaid and unemployed have base 0).
+    # Only informal paid work (casual, own-account) carries the AR(1) shock:
+    # shock = (rho shock + sd z) x paid. Pay = base x index x exp(shock - var/2 for informal
+    # paid work); exp(0) = 1 (exactly) for everyone else, whose shock is zero. Index by
+    # (status, sector): the formal wage index for employees, the sector's informal index for
+    # everyone else (unpaid and unemployed have base 0). Then x (1 + premium) for training.
+    assert (CASUAL, OWN_ACCOUNT) == (1, 2)  # the codes kernels.update_earnings reads as paid
     table = np.repeat(informal_index.astype(np.float32)[None, :], 5, axis=0)
     table[FORMAL] = np.float32(formal_wage_index)
-    cell = st * np.int8(3)
-    cell += workers.sector
-    np.multiply(workers.base_earnings, table.ravel().take(cell), out=workers.earnings)
-    # exp(shock - var/2) for informal paid work; exp(0) = 1 (exactly) for everyone else, whose
-    # shock was zeroed above.
-    log_mult = shock - np.float32(0.5 * var) * informal_paid
-    workers.earnings *= detmath.exp(log_mult)
-    if premium is not None and premium.any():  # 1 + 0 = 1: the others are unchanged
-        workers.earnings *= 1 + premium
-    workers.months_in_status += 1
+    if premium is None or not premium.any():  # 1 + 0 = 1: nobody's earnings change
+        premium = np.empty(0, dtype=np.float32)
+    kernels.update_earnings(workers.status, workers.sector, workers.base_earnings,
+                            workers.shock, z, table.ravel(), np.float32(rho), np.float32(sd),
+                            np.float32(0.5 * var), premium, workers.earnings,
+                            workers.months_in_status)
 
 
 def expected_earnings(workers: WorkerState, s: LabourSettings, params: ParameterSet,
@@ -374,12 +367,32 @@ def expected_earnings(workers: WorkerState, s: LabourSettings, params: Parameter
     their own persistent productivity), so households can be given consumption against what
     their members earn in the long run rather than this month.
     """
-    w = s.education_weight[workers.education] * np.where(is_urban[workers.household],
-                                                         s.urban_weight, 1.0)
+    out = np.empty(workers.n, dtype=np.float64)
+    pay_params = InformalPay.from_params(params)  # read once (the same values every chunk)
+    # Worker by worker: chunks of slots hold the temporaries to a few MB (the same values).
+    for lo in range(0, workers.n, _CHUNK):
+        hi = min(lo + _CHUNK, workers.n)
+        out[lo:hi] = _expected_earnings_of(
+            workers.education[lo:hi], workers.household[lo:hi], workers.productivity[lo:hi],
+            s, params, pay_params, is_urban, is_needy, hires_per_weight)
+    return out
+
+
+#: Worker slots per chunk of :func:`expected_earnings`.
+_CHUNK = 1 << 17
+
+
+def _expected_earnings_of(education: np.ndarray, household: np.ndarray,
+                          productivity: np.ndarray, s: LabourSettings, params: ParameterSet,
+                          pay_params: InformalPay, is_urban: np.ndarray, is_needy: np.ndarray,
+                          hires_per_weight: float) -> np.ndarray:
+    """:func:`expected_earnings` of the slots given by their arrays."""
+    n = len(education)
+    w = s.education_weight[education] * np.where(is_urban[household], s.urban_weight, 1.0)
     d = s.formal_separation_rate
     a_u = hires_per_weight * w
     a_i = a_u * s.informal_search_intensity
-    phi = np.where(is_needy[workers.household], s.fallback_rate_needy, s.fallback_rate)
+    phi = np.where(is_needy[household], s.fallback_rate_needy, s.fallback_rate)
     d_i = s.informal_exit_rate
     # Balance: pi_I (a_I + d_I) = pi_U phi; pi_F d = pi_U a_U + pi_I a_I.
     ratio_i = phi / np.maximum(a_i + d_i, 1e-12)
@@ -387,17 +400,17 @@ def expected_earnings(workers: WorkerState, s: LabourSettings, params: Parameter
     pi_u = 1.0 / (1.0 + ratio_i + ratio_f)
     pi_i, pi_f = ratio_i * pi_u, ratio_f * pi_u
 
-    prod = workers.productivity.astype(np.float64)
+    prod = productivity.astype(np.float64)
     sd = s.formal_individual_sd
-    pay_f = s.formal_wage_by_education[workers.education] * detmath.exp(sd * prod - 0.5 * sd * sd)
+    pay_f = s.formal_wage_by_education[education] * detmath.exp(sd * prod - 0.5 * sd * sd)
     mix = np.asarray(params.value("population.labour_force.sector_shares_by_status")).reshape(4, 3)
     mix = mix / mix.sum(axis=1, keepdims=True)
     shares = s.fallback_shares / s.fallback_shares.sum()
-    pay_i = np.zeros(workers.n)
+    pay_i = np.zeros(n)
     for share, code in ((shares[0], CASUAL), (shares[1], OWN_ACCOUNT)):
         for sector in range(3):
-            status = np.full(workers.n, code, dtype=np.int8)
-            sec = np.full(workers.n, sector, dtype=np.int8)
-            pay = informal_base_earnings(params, status, sec, workers.education, prod)
+            status = np.full(n, code, dtype=np.int8)
+            sec = np.full(n, sector, dtype=np.int8)
+            pay = informal_base_earnings(pay_params, status, sec, education, prod)
             pay_i += share * mix[code, sector] * pay
     return pi_f * pay_f + pi_i * pay_i

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation import kernels
 from simulation.sampling import argsort_ties
 from simulation.state import FORMAL, UNEMPLOYED, HouseholdState, WorkerState
 
@@ -80,22 +81,15 @@ def gini_of_households(c_pc: np.ndarray, size: np.ndarray, hh_weight: np.ndarray
     if len(hh_weight) == 0 or not (hh_weight == w0).all() or size.max() > 127 or (
             c_pc.max() > 2**50):
         return gini(c_pc, hh_weight * size)
-    key = (np.rint(np.maximum(c_pc, 0.0)).astype(np.int64) << 7) | size.astype(np.int64)
-    key.sort()
-    w = key & 127
-    vw = ((key >> 7) * w).astype(np.float64)  # exact: v < 2**50 and w < 128
+    # Sorted by (rupiah, persons): vw = v_i w_i and term = vw (W_<i - W_>i), where
+    # W_<i - W_>i = 2 W_<=i - w_i - W (persons below minus above unit i in the sorted order),
+    # so that the sum over pairs of w_i w_j |v_i - v_j| is 2 sum_i term_i.
+    vw, term, total_w = kernels.gini_terms(c_pc, size)
     total_vw = float(vw.sum())
     if total_vw <= 0:
         return 0.0
-    # Sum over pairs of w_i w_j |v_i - v_j| = 2 sum_i v_i w_i (W_<i - W_>i), with
-    # W_<i - W_>i = 2 W_<=i - w_i - W (persons below minus above unit i in the sorted order).
-    cw = np.cumsum(w)
-    total_w = int(cw[-1])
-    cw *= 2
-    cw -= w
-    cw -= total_w
     # A pairwise sum, not np.dot: BLAS picks its kernel by CPU, and so its rounding.
-    return float(np.sum(vw * cw.astype(np.float64)) / (float(total_w) * total_vw))
+    return float(np.sum(term) / (float(total_w) * total_vw))
 
 
 def bottom_share(values: np.ndarray, weights: np.ndarray, share: float = 0.4) -> float:

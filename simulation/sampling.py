@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, kernels
 
 
 def smallest_k(keys: np.ndarray, k: int) -> np.ndarray:
@@ -34,12 +34,39 @@ def smallest_k(keys: np.ndarray, k: int) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     if k >= n:
         return np.arange(n)
-    cut = np.partition(keys, k - 1)[k - 1]
+    cut = kth_smallest(keys, k)
     take = keys < cut
     missing = k - int(np.count_nonzero(take))
     if missing:  # ties at the cut: the lowest indices
         take[np.flatnonzero(keys == cut)[:missing]] = True
     return np.flatnonzero(take)
+
+
+def kth_smallest(keys: np.ndarray, k: int) -> float:
+    """The ``k``-th smallest of ``keys`` (``np.partition(keys, k - 1)[k - 1]``), ``1 <= k <= n``.
+
+    A value, so the same whatever the algorithm: when ``k`` is small against ``n``, a
+    threshold read from a strided sample keeps a superset of the ``k`` smallest (checked: at
+    least ``k`` keys at or below it, so the ``k``-th smallest is among them) and only that
+    superset is partitioned; otherwise (or if the sample's threshold keeps too few) the whole.
+
+    Examples:
+        >>> import numpy as np
+        >>> float(kth_smallest(np.arange(100_000.0)[::-1], 7))
+        6.0
+    """
+    n = len(keys)
+    if n > 65_536 and 16 * k < n:
+        step = n // 16_384
+        sample = keys[::step]
+        m = len(sample)
+        expected = k * m / n  # the k-th smallest's expected rank in the sample
+        q = min(m - 1, int(1.25 * expected + 4.0 * math.sqrt(expected) + 16))
+        threshold = np.partition(sample, q)[q]
+        superset = keys[keys <= threshold]
+        if len(superset) >= k:
+            return np.partition(superset, k - 1)[k - 1]
+    return np.partition(keys, k - 1)[k - 1]
 
 
 def top_k_weighted(u: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
@@ -66,6 +93,14 @@ def top_k_weighted(u: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
         >>> top_k_weighted(np.array([.5, .5, .5]), np.array([0., 1., 2.]), 2).tolist()
         [1, 2]
     """
+    if kernels.use_kernels() and len(weights):
+        keys, n_positive = kernels.exponential_keys(np.asarray(u), np.asarray(weights))
+        k = int(min(k, n_positive))
+        if k <= 0:
+            return np.empty(0, dtype=np.int64)
+        if k == n_positive:
+            return np.flatnonzero(np.asarray(weights) > 0)
+        return smallest_k(keys, k)
     weights = np.asarray(weights, dtype=np.float64)
     positive = weights > 0
     n_positive = int(np.count_nonzero(positive))

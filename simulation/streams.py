@@ -16,7 +16,7 @@ import zlib
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, kernels
 
 # Fixed stage numbers keep the streams stable when stages are added or reordered.
 _STAGE_IDS: dict[str, int] = {}
@@ -84,8 +84,7 @@ class Streams:
         """
         g = self.generator(stage, month)
         raw = g.bit_generator.random_raw((n + 3) // 4)
-        idx = raw.view(np.uint16)[:n] & np.uint16(4095)
-        return _NORMAL_TABLE.take(idx)
+        return kernels.normals_from_table(raw, _NORMAL_TABLE, n)  # table[raw16 & 4095]
 
     def uniform_at(self, stage: str, month: int, slots: np.ndarray) -> np.ndarray:
         """Float32 uniforms in [0, 1) for the given agent slots only (counter-based).

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYS = {"households", "months", "seconds", "household_months_per_second", "peak_rss_mb"}
+KEYS = {"households", "months", "seconds", "household_months_per_second", "peak_rss_mb",
+        "build_seconds", "state_bytes_per_household", "yardstick_household_months_per_second",
+        "ratio_to_yardstick", "household_months_per_second_with_build",
+        "ratio_to_yardstick_with_build"}
 REFERENCE_KEYS = {"reference_household_months_per_second", "speedup", "reference_seconds"}
 
 
@@ -31,6 +34,18 @@ def test_last_line_is_the_json_of_the_issue(programmes):
     assert r["households"] == 800 and r["months"] == 2 and r["programmes"] == programmes
     assert r["household_months_per_second"] == pytest.approx(800 * 2 / r["seconds"])
     assert r["peak_rss_mb"] > 50
+    # The yardstick ran in the same process, twice; the faster run is the one the ratios use.
+    assert len(r["yardstick_runs"]) == 2
+    assert r["yardstick_household_months_per_second"] == max(r["yardstick_runs"]) > 0
+    assert r["ratio_to_yardstick"] == pytest.approx(
+        r["household_months_per_second"] / r["yardstick_household_months_per_second"])
+    assert r["household_months_per_second_with_build"] == pytest.approx(
+        800 * 2 / (r["seconds"] + r["build_seconds"]))
+    assert r["ratio_to_yardstick_with_build"] == pytest.approx(
+        r["household_months_per_second_with_build"]
+        / r["yardstick_household_months_per_second"])
+    assert r["ratio_to_yardstick_with_build"] < r["ratio_to_yardstick"]
+    assert r["state_bytes_per_household"] > 0
     assert not REFERENCE_KEYS & set(r)
     assert "household-months/s" in text.splitlines()[0]
 

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from simulation import households as hh_rules
-from simulation import inputs
+from simulation import inputs, kernels
 from simulation.errors import InputError
 from simulation.parameter_set import check_value, month_index, month_label
 
@@ -432,7 +432,7 @@ class Policy:
             model.ledger.append((self.label, "scheduled", households, aside))
             model.ledger.append((self.label, "transfers", households, cash))
         elif len(households):
-            np.add.at(getattr(model.households, into), households, paid)
+            kernels.add_at(getattr(model.households, into), households, paid)  # np.add.at
             model.ledger.append((self.label, into, households, paid))
         total = float(amounts.sum()) * model.sample_weight if booked is None else float(booked)
         self.spend(model.t, total, model)

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulation import kernels
 from simulation.errors import InputError
 from simulation.policies.base import Arg, Policy, Result, register
 from simulation.population import informal_base_earnings
@@ -281,14 +282,14 @@ class PadatKarya(_JobCreationPolicy):
         # Self-targeting: informal workers whose forgone earnings (at last month's earnings)
         # would exceed the wage do not sign up.
         # (Forgone earnings are 0 for the others: they qualify if the pay is positive.)
+        # Not formal, no household member in a spell, no start in the last ROTATION_MONTHS,
+        # and the pay worth it (float32, as numpy compares a float32 array with a float).
         pay = self.monthly_pay(model)
-        informal_paid = (st == CASUAL) | (st == OWN_ACCOUNT)
-        low = np.where(informal_paid, (self.forgone_fraction(model) * w.earnings) < pay,
-                       0.0 < pay)
-        in_spell = np.zeros(model.households.n, dtype=bool)
-        in_spell[w.household[np.flatnonzero(self.months_left)]] = True
-        eligible = ((st != FORMAL) & ~in_spell.take(w.household)
-                    & (self._clock - self._last_start >= ROTATION_MONTHS) & low)
+        assert (FORMAL, CASUAL, OWN_ACCOUNT) == (0, 1, 2)  # the codes the kernel reads
+        eligible = kernels.public_works_eligible(
+            st, w.earnings, w.household, self.months_left, self._last_start, self._clock,
+            np.float32(self.forgone_fraction(model)), np.float32(pay), 0.0 < pay,
+            ROTATION_MONTHS, model.households.n)
         chosen = select_workers(model, eligible, n_new, float(self.setting(model, "poor_share")),
                                 rng)
         self.months_left[chosen] = int(self.setting(model, "months"))

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, kernels
 from simulation.errors import InputError
 from simulation.initial_state import burn_in_months
 from simulation.parameter_set import month_index
@@ -383,11 +383,10 @@ class VocationalTraining(Policy):
                 share[c] = ((p_out if c & 4 else 1 - p_out) * (p_urb if c & 2 else 1 - p_urb)
                             * (p_sec if c & 1 else 1 - p_sec))
             counts = rng.multinomial(n_open, share / share.sum())
-            cell = self._static_cell + np.int8(4) * (w.status == UNEMPLOYED)
-            cell[~eligible] = 8
-            # One stable counting sort by cell: members of cell c are a slice, in index order.
-            by_cell = np.argsort(cell, kind="stable")
-            bounds = np.searchsorted(cell[by_cell], np.arange(9))
+            # Cell = static cell + 4 if unemployed (8: not eligible), in one stable counting
+            # sort: members of cell c are a slice, in index order.
+            by_cell, bounds = kernels.applicant_cells(self._static_cell, w.status, eligible,
+                                                      UNEMPLOYED)
             for c in np.flatnonzero(counts):
                 members = by_cell[bounds[c]:bounds[c + 1]]
                 k = min(int(counts[c]), len(members))

@@ -40,6 +40,7 @@ from simulation import model as model_module
 from simulation.cli import main as povsim_main
 from simulation.errors import InputError
 from simulation.measures import INDICATOR_NAMES
+from simulation.sweeps import runner as sweep_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
@@ -156,8 +157,10 @@ def run_api(case: dict, tmp: Path) -> tuple[int, str, str]:
 
 ENTRIES: dict[str, Callable[[dict, Path], tuple[int, str, str]]] = {
     "run": _command(povsim_main),
+    "sweep": _command(povsim_main),  # povsim sweep / sensitivity / discover
     "fullscale": _command(fs.main),
     "api": run_api,
+    "report": _command(povsim_main),
 }
 
 
@@ -169,6 +172,7 @@ def no_model(monkeypatch):
 
     monkeypatch.setattr(ex.running, "_run_jobs", ran)
     monkeypatch.setattr(fs, "_run_blocks", ran)
+    monkeypatch.setattr(sweep_runner, "_run", ran)
     monkeypatch.setattr(model_module.PovertyModel, "__init__", ran)
 
 
@@ -230,7 +234,8 @@ def test_every_case_is_well_formed(path):
     assert ("expect" in case) != ("expect_re" in case)
     assert ("argv" in case) == (case["entry"] != "api") and ("call" in case) == (
         case["entry"] == "api")
-    prefix = {"run": "povsim: error: ", "fullscale": "fullscale: error: "}.get(case["entry"], "")
+    prefix = {"run": "povsim: error: ", "sweep": "povsim: error: ",
+              "fullscale": "fullscale: error: ", "report": "povsim: error: "}.get(case["entry"], "")
     assert case.get("expect", prefix).startswith(prefix)
     assert path.stem.startswith(f"c{case['class']:02d}_"), "name files c<class>_<what>.yaml"
 
@@ -251,7 +256,7 @@ def show(paths: list[Path]) -> None:
     def ran(*args, **kwargs):
         raise AssertionError("a simulation started although the input was bad")
 
-    ex.running._run_jobs = fs._run_blocks = ran
+    ex.running._run_jobs = fs._run_blocks = sweep_runner._run = ran
     for path in paths:
         case = load_case(path)
         with tempfile.TemporaryDirectory() as folder:

@@ -145,7 +145,9 @@ def test_out_is_a_file(parent, capsys):
     (["run", BASELINE, "--housholds", "5"], "--housholds"),
     (["run"], "SCENARIO.yaml"),
     ([], "COMMAND"),
-    (["sweep", BASELINE], "sweep"),
+    (["frobnicate", BASELINE], "frobnicate"),
+    (["sweep"], "SWEEP.yaml"),
+    (["sweep", BASELINE, "--workers", "2", "--scheduler", "tcp://x:1"], "--scheduler"),
 ])
 def test_argparse_errors_are_one_line(parent, capsys, argv, key):
     check_rejected(parent, capsys, argv, "<command line>", key)

@@ -147,3 +147,76 @@ def test_totals_derived_from_rates_equal_the_direct_sums():
     assert tot["labour_force"][t] == pytest.approx(
         hh.weight[m.workers.household].sum() * m.paths.labour_force_rel[t], rel=1e-9)
     assert np.isnan(tot["poor_then"][:12]).all()
+
+
+# ------------------------------------------------------------------ blocks started from a base
+@pytest.fixture(scope="module")
+def from_bases(tmp_path_factory):
+    """Three blocks of 1,000 households: every block built, and blocks 1-2 from block 0."""
+    out = tmp_path_factory.mktemp("bases")
+    args = dict(households=3_000, block_households=1_000, processes=2, seed=SEED, end=END)
+    built = fs.run_full_scale(SHORT_PARAMS, [], bases=3, **args)
+    cloned = fs.run_full_scale(SHORT_PARAMS, [], bases=1, out_dir=out, **args)
+    return built, cloned, out
+
+
+def test_base_blocks_are_todays_blocks_and_clones_start_from_them(from_bases):
+    built, cloned, out = from_bases
+    assert cloned["block_from_base"] == [False, True, True]
+    assert built["block_from_base"] == [False, False, False]
+    assert not list(out.glob("base_*"))  # the starts are removed once every block is done
+    assert len(list(out.glob("block_*.npz"))) == 3
+    blocks = sorted(out.glob("block_*.npz"))
+    b0, b1, b2 = (fs._load_block(p) for p in blocks)
+    # The clones start from block 0's March 2021 exactly, then draw their own numbers.
+    for b in (b1, b2):
+        assert np.array_equal(b["extreme_poor_persons"][:1], b0["extreme_poor_persons"][:1])
+        assert not np.array_equal(b["poor_persons"][1:], b0["poor_persons"][1:])
+    assert not np.array_equal(b1["poor_persons"][1:], b2["poor_persons"][1:])
+
+
+def test_bases_is_recorded_and_resumes(from_bases, tmp_path):
+    _, cloned, out = from_bases
+    import json
+    assert json.loads((out / "run.json").read_text())["bases"] == 1
+    again = fs.run_full_scale(SHORT_PARAMS, [], households=3_000, block_households=1_000,
+                              processes=2, seed=SEED, end=END, bases=1, out_dir=out)
+    assert again["households_run_now"] == 0
+    for k in INDICATOR_NAMES:
+        assert np.array_equal(again["indicators"][k], cloned["indicators"][k], equal_nan=True)
+
+
+def test_a_lost_block_is_rerun_from_its_rebuilt_base(from_bases):
+    _, cloned, out = from_bases
+    blocks = sorted(out.glob("block_*.npz"))
+    for p in blocks[1:]:
+        p.unlink()  # the clones are lost; block 0 (their base) is saved, its start is gone
+    again = fs.run_full_scale(SHORT_PARAMS, [], households=3_000, block_households=1_000,
+                              processes=2, seed=SEED, end=END, bases=1, out_dir=out)
+    assert again["households_run_now"] == 2_000
+    for k in INDICATOR_NAMES:  # the rebuilt start is the same state: the same results
+        assert np.array_equal(again["indicators"][k], cloned["indicators"][k], equal_nan=True)
+    assert not list(out.glob("base_*"))
+    assert all(p.exists() for p in blocks)
+
+
+def test_bases_must_be_positive():
+    from simulation.errors import InputError
+    with pytest.raises(InputError):
+        fs.run_full_scale(SHORT_PARAMS, [], households=200, block_households=100, bases=0)
+
+
+def test_a_clone_with_its_bases_seed_is_its_base(tmp_path):
+    """Starting from a saved base with the base's own seed reproduces the base's block exactly:
+    the copy keeps the whole burned-in state and changes nothing but the random streams."""
+    seeds = np.random.SeedSequence(SEED).spawn(2)
+    path = str(tmp_path / "base.pkl")
+    own = fs.run_block(SHORT_PARAMS, 1_000, seeds[0], 0.5, END, [], save_base=path)
+    same = fs.run_block(SHORT_PARAMS, 1_000, seeds[0], 0.5, END, [], base=path)
+    other = fs.run_block(SHORT_PARAMS, 1_000, seeds[1], 0.5, END, [], base=path)
+    assert same["from_base"] and not own["from_base"]
+    for k in fs.TOTALS:
+        assert np.array_equal(own[k], same[k], equal_nan=True), k
+    assert np.array_equal(own["hist_persons"], same["hist_persons"])
+    assert np.array_equal(other["persons"][:1], own["persons"][:1])
+    assert not np.array_equal(other["poor_persons"], own["poor_persons"])

@@ -1,0 +1,261 @@
+"""numba kernels of :mod:`simulation.kernels` (imported by it on first use).
+
+Each kernel computes the rule stated in its docstring with the operations, types and order of
+the numpy statement in :mod:`simulation.kernels` (no fast-math: no fused multiply-adds, no
+reassociation), so both give the same bits; ``tests/properties/test_kernels.py`` checks each
+pair on random inputs.
+"""
+
+import numba as _nb
+import numpy as np
+
+from simulation._detmath_kernels import _exp_one
+from simulation.detmath import _X_MAX
+
+_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
+
+
+@_nb.njit(**_JIT)
+def sort_keys_nb(keys, bits):  # pragma: no cover - compiled
+    """Sorted copy of non-negative int64 ``keys`` below ``2**bits``.
+
+    LSD radix sort: digits of ``ceil(bits / passes)`` bits (at most 13), all digit counts in one
+    read, then one stable scatter per digit.
+    """
+    n = keys.size
+    passes = max(1, (bits + 12) // 13)
+    width = (bits + passes - 1) // passes
+    mask = (1 << width) - 1
+    count = np.zeros((passes, (1 << width) + 1), dtype=np.int64)
+    for i in range(n):
+        x = keys[i]
+        for p in range(passes):
+            count[p, ((x >> (p * width)) & mask) + 1] += 1
+    for p in range(passes):
+        for d in range(1 << width):
+            count[p, d + 1] += count[p, d]
+    a = keys.copy()
+    b = np.empty_like(a)
+    for p in range(passes):
+        shift = p * width
+        c = count[p]
+        for i in range(n):
+            x = a[i]
+            d = (x >> shift) & mask
+            b[c[d]] = x
+            c[d] += 1
+        a, b = b, a
+    return a
+
+
+@_nb.njit(**_JIT)
+def add_at_nb(target, idx, values):  # pragma: no cover - compiled
+    """``target[idx[i]] += values[i]`` in index order, in the target's type (np.add.at)."""
+    for i in range(idx.size):
+        j = idx[i]
+        target[j] = target[j] + values[i]
+
+
+@_nb.njit(**_JIT)
+def stable_order_nb(codes, n_codes):  # pragma: no cover - compiled
+    """``np.argsort(codes, kind="stable")`` for codes in ``[0, n_codes)`` (a counting sort)."""
+    count = np.zeros(n_codes + 1, dtype=np.int64)
+    for i in range(codes.size):
+        count[codes[i] + 1] += 1
+    for c in range(n_codes):
+        count[c + 1] += count[c]
+    out = np.empty(codes.size, dtype=np.int64)
+    for i in range(codes.size):
+        c = codes[i]
+        out[count[c]] = i
+        count[c] += 1
+    return out
+
+
+@_nb.njit(**_JIT)
+def leavers_nb(u, status, employer, base, share):  # pragma: no cover - compiled
+    """Indices ``i`` with ``u[i] < base[status[i]] + share[employer[i] + 1]`` (float32)."""
+    n = u.size
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        p = base[status[i]] + share[employer[i] + 1]
+        out[k] = i
+        k += np.int64(u[i] < p)
+    return out[:k]
+
+
+@_nb.njit(**_JIT)
+def leavers_base_nb(u, status, base):  # pragma: no cover - compiled
+    """Indices ``i`` with ``u[i] < base[status[i]]`` (float32)."""
+    n = u.size
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        out[k] = i
+        k += np.int64(u[i] < base[status[i]])
+    return out[:k]
+
+
+@_nb.njit(**_JIT)
+def seeker_weights_nb(status, static, intensity, out):  # pragma: no cover - compiled
+    """``out[i] = intensity[status[i]] * static[i]`` (float32); returns the positive count."""
+    k = 0
+    for i in range(status.size):
+        w = intensity[status[i]] * static[i]
+        out[i] = w
+        k += np.int64(w > 0)
+    return k
+
+
+@_nb.njit(**_JIT)
+def positive_nb(w, k):  # pragma: no cover - compiled
+    """The ``k`` indices with ``w > 0``, in increasing order (np.flatnonzero)."""
+    out = np.empty(k, dtype=np.int64)
+    j = 0
+    for i in range(w.size):
+        if w[i] > 0:
+            out[j] = i
+            j += 1
+    return out
+
+
+@_nb.njit(**_JIT)
+def earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var,
+                premium, earnings, months):  # pragma: no cover - compiled
+    """The earnings rule of :func:`simulation.kernels.update_earnings_np`, slot by slot.
+
+    Branch-free in range (the loop vectorises, as detmath's exp kernel); the few slots whose
+    exponent is outside exp's range (none in practice) are finished in a second loop.
+    """
+    n_special = 0  # an integer count, not a bool flag: the loop then vectorises
+    for i in range(status.size):
+        st = status[i]
+        paid = np.float32((st == 1) | (st == 2))
+        s = shock[i] * rho
+        s = s + sd * z[i]
+        s = s * paid
+        shock[i] = s
+        x = np.float64(s - half_var * paid)
+        ok = (x >= -_X_MAX) & (x <= _X_MAX)
+        n_special += np.int64(not ok)
+        e = base[i] * table[st * 3 + sector[i]]
+        earnings[i] = np.float32(np.float64(e) * _exp_one(x if ok else 0.0))
+        months[i] += 1
+    if n_special:
+        for i in range(status.size):
+            st = status[i]
+            paid = np.float32((st == 1) | (st == 2))
+            x = np.float64(shock[i] - half_var * paid)
+            if not ((x >= -_X_MAX) & (x <= _X_MAX)):
+                m = np.nan if x != x else (0.0 if x < 0 else np.inf)
+                e = base[i] * table[st * 3 + sector[i]]
+                earnings[i] = np.float32(np.float64(e) * m)
+    if premium.size:
+        for i in range(status.size):
+            earnings[i] = earnings[i] * (np.float32(1.0) + premium[i])
+
+
+@_nb.njit(**_JIT)
+def weight_range_nb(weights):  # pragma: no cover - compiled
+    """Count, minimum and maximum of the positive ``weights`` (float64 of float32 values)."""
+    k = 0
+    lo = np.inf
+    hi = -np.inf
+    for i in range(weights.size):
+        w = np.float64(weights[i])
+        if w > 0:
+            k += 1
+            lo = min(lo, w)
+            hi = max(hi, w)
+    return k, lo, hi
+
+
+@_nb.njit(**_JIT)
+def exponential_keys_nb(log_u, weights, out):  # pragma: no cover - compiled
+    """``out = min(-log_u / w, DBL_MAX)`` where ``w > 0``, else ``inf`` (float64)."""
+    top = np.finfo(np.float64).max
+    for i in range(weights.size):
+        w = np.float64(weights[i])
+        if w > 0:
+            out[i] = min(-log_u[i] / w, top)
+        else:
+            out[i] = np.inf
+
+
+@_nb.njit(**_JIT)
+def gini_keys_nb(c_pc, size):  # pragma: no cover - compiled
+    """``(int64(rint(max(c_pc, 0))) << 7) | size`` and its maximum (``c_pc`` without NaN)."""
+    out = np.empty(c_pc.size, dtype=np.int64)
+    top = np.int64(0)
+    for i in range(c_pc.size):
+        c = c_pc[i] if c_pc[i] > 0 else 0.0  # np.maximum(c, 0) (no NaN here)
+        k = (np.int64(np.rint(c)) << 7) | np.int64(size[i])
+        out[i] = k
+        top = max(top, k)
+    return out, top
+
+
+@_nb.njit(**_JIT)
+def gini_terms_nb(key, total_w):  # pragma: no cover - compiled
+    """From sorted keys: ``vw = float64((key >> 7) * w)`` and ``vw * float64(2 W_<=i - w - W)``."""
+    n = key.size
+    vw = np.empty(n, dtype=np.float64)
+    term = np.empty(n, dtype=np.float64)
+    cw = np.int64(0)
+    for i in range(n):
+        w = key[i] & 127
+        x = np.float64((key[i] >> 7) * w)
+        cw += w
+        vw[i] = x
+        term[i] = x * np.float64(2 * cw - w - total_w)
+    return vw, term
+
+
+@_nb.njit(**_JIT)
+def table_normals_nb(raw16, table, n):  # pragma: no cover - compiled
+    """``table[raw16[:n] & 4095]`` (float32 normals from 12-bit cell numbers)."""
+    out = np.empty(n, dtype=np.float32)
+    for i in range(n):
+        out[i] = table[raw16[i] & 4095]
+    return out
+
+
+@_nb.njit(**_JIT)
+def applicant_cells_nb(static_cell, status, eligible, unemployed):  # pragma: no cover
+    """Counting sort of ``static_cell + 4 (status == unemployed)`` (8 where not eligible)."""
+    n = status.size
+    count = np.zeros(10, dtype=np.int64)
+    cell = np.empty(n, dtype=np.int8)
+    for i in range(n):
+        c = static_cell[i] + 4 * np.int8(status[i] == unemployed) if eligible[i] else 8
+        cell[i] = c
+        count[c + 1] += 1
+    for c in range(9):
+        count[c + 1] += count[c]
+    bounds = count[:9].copy()
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        c = cell[i]
+        out[count[c]] = i
+        count[c] += 1
+    return out, bounds
+
+
+@_nb.njit(**_JIT)
+def public_works_eligible_nb(status, earnings, household, months_left, last_start, clock,
+                             forgone, pay, pay_positive, rotation,
+                             n_households):  # pragma: no cover
+    """The padat karya eligibility rule of :func:`simulation.kernels.public_works_eligible_np`."""
+    in_spell = np.zeros(n_households, dtype=np.bool_)
+    for i in range(status.size):
+        if months_left[i] != 0:
+            in_spell[household[i]] = True
+    out = np.empty(status.size, dtype=np.bool_)
+    for i in range(status.size):
+        st = status[i]
+        informal = (st == 1) | (st == 2)
+        low = (forgone * earnings[i] < pay) if informal else pay_positive
+        out[i] = ((st != 0) & (not in_spell[household[i]])
+                  & (np.int32(clock - last_start[i]) >= rotation) & low)
+    return out
