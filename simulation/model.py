@@ -26,10 +26,9 @@ from collections.abc import Callable, Sequence
 import mesa
 import numpy as np
 
-from simulation import detmath
+from simulation import detmath, measurement
 from simulation import households as hh_rules
 from simulation import labour_market as lm
-from simulation import measurement
 from simulation.employers import Employer, plan_labour_demand
 from simulation.errors import InputError
 from simulation.households import ConsumptionSettings

@@ -406,18 +406,18 @@ class Policy:
             into: str = "transfers", booked: float | None = None, months: int = 1) -> float:
         """Pay ``amounts`` Rp to sample ``households`` this month and book the spending.
 
-        Adds to ``households.transfers`` (cash this month; ``into="savings"`` for a lump sum
-        that goes to savings, ``into="in_kind"`` for food aid in kind at its retail value,
+        Adds to ``households.transfers`` (cash this month; ``into="savings"`` for a lump sum that
+        goes to savings, ``into="in_kind"`` for food aid in kind at its retail value,
         ``into="scheduled"`` with ``months`` for a scheduled payment covering that many months,
         which households set aside and spend over them,
-        :func:`simulation.households.receive_scheduled`) with repeats allowed, and records the real rupiah (sample amounts
-        times the sample weight) through :meth:`spend`, which enforces the annual budget. The
-        one place where a policy's money reaches households, so that what households receive
-        is what the run books. ``booked`` (real Rp) books a different amount: a programme whose
-        cost includes more than what reaches households (padat karya's materials), or an
-        insurance fund paying benefits or collecting contributions (0: the fund's own account,
-        not the budget). Negative amounts are payments by households (contributions). Every
-        payment is entered in ``model.ledger`` for the month (the accounting checks read it).
+        :func:`simulation.households.receive_scheduled`) with repeats allowed, and records the real
+        rupiah (sample amounts times the sample weight) through :meth:`spend`, which enforces the
+        annual budget. The one place where a policy's money reaches households, so that what
+        households receive is what the run books. ``booked`` (real Rp) books a different amount: a
+        programme whose cost includes more than what reaches households (padat karya's materials),
+        or an insurance fund paying benefits or collecting contributions (0: the fund's own account,
+        not the budget). Negative amounts are payments by households (contributions). Every payment
+        is entered in ``model.ledger`` for the month (the accounting checks read it).
 
         Returns:
             The real rupiah booked.

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simulation import detmath, kernels
+from simulation import detmath
 from simulation.dated import settings_by_step
 from simulation.errors import InputError
 from simulation.macro import START_MONTH

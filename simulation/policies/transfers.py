@@ -4,18 +4,17 @@ A transfer pays a fixed amount per household per month to households selected fr
 registry (:mod:`simulation.targeting`): either the registry's poorest ``share`` of persons, or
 its poorest ``households`` households scaled to the sample (a count in real households).
 
-Payment calendar: a *spell* is a run of consecutive months in which the transfer is in force
-(from April 2021 at the earliest: March 2021 is the starting state). Payments are made every
-``pay_every`` months counted from the spell's first month, each covering ``pay_every`` months
-(fewer if the spell ends first; a spell still in force in the run's last month goes on after
-it, so the payments do not depend on where the run ends): at the start of each block (in advance, the default) or at its
-end (``in_arrears``, e.g. a three-month benefit paid as one lump sum in the third month). During
-the burn-in a transfer in force in March 2021 pays on the same calendar, continued backwards
-from April 2021 (:attr:`~simulation.model.PovertyModel.calendar_month`): PKH, quarterly, pays
-in January, April, July and October before April 2021 as after it. A payment covering several
-months is a scheduled payment (``Policy.pay(..., into="scheduled")``): households set it aside
-and spend it over the months it covers (``households.consumption.
-scheduled_payment_spread_share``).
+Payment calendar: a *spell* is a run of consecutive months in which the transfer is in force (from
+April 2021 at the earliest: March 2021 is the starting state). Payments are made every ``pay_every``
+months counted from the spell's first month, each covering ``pay_every`` months (fewer if the spell
+ends first; a spell still in force in the run's last month goes on after it, so the payments do not
+depend on where the run ends): at the start of each block (in advance, the default) or at its end
+(``in_arrears``, e.g. a three-month benefit paid as one lump sum in the third month). During the
+burn-in a transfer in force in March 2021 pays on the same calendar, continued backwards from April
+2021 (:attr:`~simulation.model.PovertyModel.calendar_month`): PKH, quarterly, pays in January,
+April, July and October before April 2021 as after it. A payment covering several months is a
+scheduled payment (``Policy.pay(..., into="scheduled")``): households set it aside and spend it over
+the months it covers (``households.consumption. scheduled_payment_spread_share``).
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ def _households(income, buffer_months=0.0, savings=None, perm=None, size=4, kapp
         buffer_months=b, transfers=f32(transfers), labour_income=np.zeros(n, dtype=np.float32),
         income=f32(income), perm_income=f32(income if perm is None else perm),
         savings=f32(b * income if savings is None else savings), consumption=f32(income),
-        measured=f32(income), poor_history=np.zeros(n, dtype=np.uint16), extreme_history=np.zeros(n, dtype=np.uint16),
+        measured=f32(income), poor_history=np.zeros(n, dtype=np.uint16),
+        extreme_history=np.zeros(n, dtype=np.uint16),
     )
     # Fields this test does not know about (the state grows) start at zero.
     for f in fields(HouseholdState):
