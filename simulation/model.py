@@ -151,7 +151,8 @@ class PovertyModel(mesa.Model):
         self.modifiers = Modifiers(self.workers.n)
         self._search_weights: dict = {}
         self._static_search_weight = self._search_weight_for(self.labour)
-        self.registry = Registry(self.params, self.households, self.streams, months)
+        self.registry = Registry(self.params, self.households, self.streams, months,
+                                 workers=self.workers)
         self.shocks = ShockProcess(self._shock_steps[0], self.workers.n, self.households.n)
         self.policies = build_policies(policies)
         for policy in self.policies:
@@ -168,8 +169,10 @@ class PovertyModel(mesa.Model):
         self._informal_start = self._informal_by_sector()  # crowding is measured from here
         self._burned_in = burn_in_months(self._start_params) > 0
         self._progress = None
-        # The registry as it stood in March 2021, which programmes select from in April.
-        self.registry.measure(self.households, for_step=1)
+        # The registry as the burn-in left it (updated on its own cadence, not re-measured
+        # here), unless a new registry is dated April 2021: measured at the end of March.
+        if self.paths.n_steps >= 1 and self.registry.rho_at(1) != self.registry.rho:
+            self.registry.measure(self.households, for_step=1)
         self.recorder = Recorder(INDICATOR_NAMES,
                                  [self.paths.label(i) for i in range(self.paths.n_steps + 1)])
         self.collect()
@@ -212,8 +215,8 @@ class PovertyModel(mesa.Model):
         self.receive_income()
         self.consume()
         self.measure_consumption()
-        if not self._stationary:
-            self.registry.tick(self.households, self.t)
+        # One registry rule in the burn-in and the run (the burn-in keeps March 2021's settings).
+        self.registry.tick(self.households, None if self._stationary else self.t)
 
     def _use_step(self, step: int) -> None:
         """Put the settings in force in ``step`` in place (step 0 during the burn-in)."""
