@@ -211,7 +211,7 @@ class HouseholdAgent(mesa.Agent):
         r, paid = m.rules, m.paid
         for w in self.dead:
             if w.insured:  # a member last month: lump sum and funeral now, the rest monthly
-                self.savings += r.jkm_lump_sum + r.jkm_funeral
+                self.savings += m.psi * (r.jkm_lump_sum + r.jkm_funeral)
                 self.jkm_remaining += r.jkm_periodic_total
                 self.jkm_instalment += r.jkm_periodic_total / r.jkm_periodic_months
                 paid["benefits_jkm_lump"] += self.weight * (r.jkm_lump_sum + r.jkm_funeral)
@@ -224,7 +224,7 @@ class HouseholdAgent(mesa.Agent):
                 w.contrib_months = min(w.contrib_months + 1, 32_767)
                 w.last_wage = max(w.earnings, w.lost)
             elif bpu:
-                self.transfers -= r.bpu_contribution
+                self.transfers -= m.psi * r.bpu_contribution
         for w in self.hurt:
             if w.insured:  # JKK pays the provider: the care bill is settled
                 settled = min(m.shock_settings.care_cost * r.jkk_care_covered_rate, self.owed)
@@ -246,7 +246,7 @@ class HouseholdAgent(mesa.Agent):
                     w.jkp_months_left = 0
                     continue
                 rate = r.jkp_rate_first if w.jkp_months_left > 3 else r.jkp_rate_later
-                self.transfers += rate * w.jkp_wage
+                self.transfers += m.psi * rate * w.jkp_wage
                 w.jkp_months_left -= 1
                 paid["benefits_jkp"] += self.weight * rate * w.jkp_wage
         if self.jkm_remaining > 0:
@@ -254,14 +254,15 @@ class HouseholdAgent(mesa.Agent):
             self.jkm_remaining -= pay
             if self.jkm_remaining <= 1e-6:
                 self.jkm_remaining = self.jkm_instalment = 0.0
-            self.transfers += pay
+            self.transfers += m.psi * pay
             paid["benefits_jkm_periodic"] += self.weight * pay
 
     # ------------------------------------------------------------------ income and consumption
     def expect_labour(self, growth: float) -> None:
         """Sum members' earnings; move expected labour income towards them."""
         c = self.model.consumption_rules
-        self.labour_income = sum(w.earnings for w in self.workers)
+        # A member stands for more earners as the labour force outgrows the population.
+        self.labour_income = self.model.psi * sum(w.earnings for w in self.workers)
         self.expected_labour *= growth
         self.expected_labour += c.expectation_adjustment_rate * (self.labour_income
                                                                  - self.expected_labour)
@@ -400,11 +401,14 @@ class ReferenceModel(mesa.Model):
         self.jkp_open = insured and bool(self.params.value(
             "programmes.social_insurance.is_jkp_in_force", at=self.paths.label(t)))
         self.paid = dict.fromkeys(BENEFITS, 0.0)
+        lf = self.paths.labour_force_rel
+        self.psi = float(lf[t]) / float(self.paths.population_rel[t])
         for h in self.households:
             h.transfers = 0.0
         e = self.employers
         layoffs = plan_labour_demand(
             e, self.paths.sector_growth_monthly[:, t], self.labour.employment_output_elasticity,
+            float(lf[t] / lf[t - 1] - 1.0),
             self.np_rng.standard_normal(e.n), self.labour.demand_shock_sd,
             self.labour.excess_layoff_rate, self.np_rng.random(e.n))
         share = layoffs / np.maximum(e.headcount, 1)
@@ -415,7 +419,7 @@ class ReferenceModel(mesa.Model):
         for w in self.all_workers():
             if w.status in (CASUAL, OWN_ACCOUNT):
                 informal_now[w.sector] += 1
-        real = informal_productivity(self.paths.sector_output[:, t], informal_now,
+        real = informal_productivity(self.paths.sector_output[:, t] / lf[t], informal_now,
                                      self.informal_start, self.labour)
         index = (real * self.paths.cpi_rel[t]).tolist()
         self.agents.do("earn", index, float(self.paths.formal_wage_index[t]))

@@ -72,14 +72,18 @@ class Employer(mesa.Agent):
 
 
 def plan_labour_demand(state: EmployerState, sector_growth: np.ndarray, elasticity: float,
-                       shock: np.ndarray, shock_sd: float, excess_layoff_rate: float,
-                       u_round: np.ndarray) -> np.ndarray:
+                       labour_force_growth: float, shock: np.ndarray, shock_sd: float,
+                       excess_layoff_rate: float, u_round: np.ndarray) -> np.ndarray:
     """Move desired headcount with sector output and own shocks; post vacancies; plan layoffs.
 
     Args:
         state: Employer arrays (``desired`` and ``vacancies`` are updated in place).
         sector_growth: Real output growth of each sector this month, shape (3,).
         elasticity: Elasticity of desired headcount to sector output.
+        labour_force_growth: Growth of the real labour force this month. Headcounts are in
+            sample workers, each standing for more real workers as the labour force grows, so
+            a sample employer's desired headcount grows at ``elasticity * g_s - g_LF``: real
+            employment follows output, its share of the labour force what is left.
         shock: Standard-normal draw per employer (idiosyncratic demand).
         shock_sd: Standard deviation of the monthly log demand shock.
         excess_layoff_rate: Share of headcount above the desired level laid off this month.
@@ -88,7 +92,7 @@ def plan_labour_demand(state: EmployerState, sector_growth: np.ndarray, elastici
     Returns:
         Number of workers each employer lays off this month (int array).
     """
-    growth = 1.0 + elasticity * sector_growth[state.sector]
+    growth = 1.0 + (elasticity * sector_growth - labour_force_growth)[state.sector]
     state.desired *= (growth * detmath.exp(shock_sd * shock - 0.5 * shock_sd**2)).astype(
         np.float32)
     gap = state.desired - state.headcount

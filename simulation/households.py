@@ -163,7 +163,8 @@ def saving_share(hh: HouseholdState, gross: np.ndarray, idx: float) -> np.ndarra
 
 
 def receive_income(hh: HouseholdState, workers: WorkerState, other_index: float,
-                   s: ConsumptionSettings, growth: float = 1.0) -> None:
+                   s: ConsumptionSettings, growth: float = 1.0,
+                   labour_scale: float = 1.0) -> None:
     """Sum members' earnings, share risk, add other income and transfers; save long-term.
 
     Sets ``labour_income``, ``shared`` (the risk-sharing flow), ``saving`` (long-term saving,
@@ -175,9 +176,13 @@ def receive_income(hh: HouseholdState, workers: WorkerState, other_index: float,
         other_index: Nominal index of other income (1 in March 2021).
         s: Consumption settings (risk sharing and expectation adjustment).
         growth: Nominal growth factor of incomes this month, applied to expectations.
+        labour_scale: Real workers per real household relative to March 2021
+            (:attr:`simulation.model.PovertyModel.workers_per_household_rel`): the labour force
+            grows faster than the population, so a household's sample members stand for more
+            earners; the sample's members' earnings are scaled by it.
     """
-    hh.labour_income[:] = np.bincount(workers.household, weights=workers.earnings,
-                                      minlength=hh.n)
+    labour = np.bincount(workers.household, weights=workers.earnings, minlength=hh.n)
+    hh.labour_income[:] = labour if labour_scale == 1.0 else labour * labour_scale
     lam = np.float32(s.expectation_adjustment_rate)
     hh.expected_labour *= np.float32(growth)
     hh.expected_labour += lam * (hh.labour_income - hh.expected_labour)

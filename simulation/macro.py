@@ -37,7 +37,7 @@ class Paths:
         sector_output: Real output index by sector, shape (3, n_steps + 1), 1 at step 0.
         sector_growth_monthly: Monthly real growth by sector, shape (3, n_steps + 1).
         population_rel: Population relative to step 0.
-        labour_force_rel: Labour force relative to step 0.
+        labour_force_rel: Labour force relative to step 0 (Sakernas, ``macro.output.labour_force``).
         gdp_pc_rel: Real GDP per person relative to step 0.
         formal_wage_index: Nominal index of formal wages (minimum wage and CPI), 1 at step 0.
     """
@@ -121,6 +121,7 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     sector_output = np.cumprod(1.0 + sector_g, axis=1)
     gdp_rel = np.cumprod(1.0 + g)
     population_rel = _compound(_by_month(params, "macro.output.population_growth", months))
+    lf = np.asarray(params.monthly("macro.output.labour_force", months), dtype=np.float64)
 
     ump = np.asarray(params.monthly("labour.minimum_wage.ump_mean", months), dtype=np.float64)
     mu = _by_month(params, "labour.earnings.formal_minimum_wage_weight", months)
@@ -129,7 +130,7 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     return Paths(
         months=months, cpi=cpi, cpi_rel=cpi_rel, extreme_line=extreme, national_line=national,
         gdp_growth_monthly=g, sector_output=sector_output, sector_growth_monthly=sector_g,
-        population_rel=population_rel, labour_force_rel=population_rel.copy(),
+        population_rel=population_rel, labour_force_rel=lf / lf[0],
         gdp_pc_rel=gdp_rel / population_rel,
         formal_wage_index=formal_wage_index,
     )

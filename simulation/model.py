@@ -169,10 +169,13 @@ class PovertyModel(mesa.Model):
         self._informal_start = self._informal_by_sector()  # crowding is measured from here
         self._burned_in = burn_in_months(self._start_params) > 0
         self._progress = None
-        # The registry as the burn-in left it (updated on its own cadence, not re-measured
-        # here), unless a new registry is dated April 2021: measured at the end of March.
+        # The registry as the burn-in left it, on its own cadence: an update due at the end of
+        # March 2021 reads March 2021 as the burn-in's final remap left it; a new registry dated
+        # April 2021 is measured at the end of March. No other re-measure at the start.
         if self.paths.n_steps >= 1 and self.registry.rho_at(1) != self.registry.rho:
             self.registry.measure(self.households, for_step=1)
+        elif self.registry.months_since_update == 0:
+            self.registry.measure(self.households)
         self.recorder = Recorder(INDICATOR_NAMES,
                                  [self.paths.label(i) for i in range(self.paths.n_steps + 1)])
         self.collect()
@@ -295,6 +298,18 @@ class PovertyModel(mesa.Model):
         return float(self.paths.labour_force_rel[self.t])
 
     @property
+    def workers_per_household_rel(self) -> float:
+        """Real workers per real household relative to March 2021 (1 in the burn-in).
+
+        ``labour_force_scale / population_scale``: the labour force (Sakernas, rising
+        participation) grows faster than the population, so a sample household's members stand
+        for more earners each month. Household labour income and every per-worker payment
+        (``Policy.pay(..., per_worker=True)``) are scaled by it, so a rupiah paid to a sample
+        worker is ``worker_weight`` real rupiah.
+        """
+        return self.labour_force_scale / self.population_scale
+
+    @property
     def sample_weight(self) -> float:
         """Real households each sample household stands for now (the same for every household).
 
@@ -353,10 +368,14 @@ class PovertyModel(mesa.Model):
         g = self.streams.generator("demand", self._draw_t)
         shock = g.standard_normal(e.n)
         u_round = g.random(e.n)
-        growth = (np.zeros(3) if self._stationary
-                  else self.paths.sector_growth_monthly[:, self.t])
+        if self._stationary:
+            growth, lf_growth = np.zeros(3), 0.0
+        else:
+            growth = self.paths.sector_growth_monthly[:, self.t]
+            lf = self.paths.labour_force_rel
+            lf_growth = float(lf[self.t] / lf[self.t - 1] - 1.0)
         return plan_labour_demand(
-            e, growth, self.labour.employment_output_elasticity,
+            e, growth, self.labour.employment_output_elasticity, lf_growth,
             shock, self.labour.demand_shock_sd, self.labour.excess_layoff_rate, u_round)
 
     def separate_workers(self, layoffs: np.ndarray) -> np.ndarray:
@@ -385,7 +404,10 @@ class PovertyModel(mesa.Model):
         """Index wages; draw this month's informal earnings."""
         z = self.streams.normal("earnings", self._draw_t, self.workers.n)
         now = self._informal_start if self._stationary else self._informal_by_sector()
-        real = lm.informal_productivity(self.paths.sector_output[:, self.t], now,
+        # Output per member of the labour force: the sample's labour force is fixed while the
+        # real one grows, so total output over it would overstate informal pay.
+        per_worker = self.paths.sector_output[:, self.t] / self.paths.labour_force_rel[self.t]
+        real = lm.informal_productivity(per_worker, now,
                                         self._informal_start, self.labour)
         lm.update_earnings(self.workers, self.labour, z, self.wage_index(),
                            real * self.paths.cpi_rel[self.t],
@@ -401,7 +423,8 @@ class PovertyModel(mesa.Model):
             self._consumption_steps[self.t - 1].other_income_growth_elasticity,
         ) if self.t > 0 else other  # last month's index, at last month's elasticity
         self.other_index = other  # the month's index of other income (1 in March 2021)
-        hh_rules.receive_income(self.households, self.workers, other, c, other / prev)
+        hh_rules.receive_income(self.households, self.workers, other, c, other / prev,
+                                labour_scale=self.workers_per_household_rel)
 
     def consume(self) -> None:
         """Households consume by the buffer-stock rule."""

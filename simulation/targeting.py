@@ -3,13 +3,13 @@
 Programmes do not see true consumption. They select from a registry score that ranks households
 by a proxy-means test (PMT) of permanent characteristics, as DTKS and P3KE do: household size and
 composition, urban or rural residence, the head's schooling, the members' work (status shares of
-the labour force in the household), assets (long-term and liquid savings per person) and other
+the labour force in the household), assets (long-term savings per person) and other
 income per person (which includes imputed rent, the housing the PMT scores). At each update the
 PMT weights are re-estimated by a person-weighted least-squares regression of log measured
 consumption per person on these characteristics, fitted on a fixed survey subsample of the
 households (:data:`PMT_FIT_HOUSEHOLDS`, as the statistical agency fits a PMT on Susenas), and
 applied to every household. A transitory dip in consumption does not move a household's PMT
-score; a lost job or drawn-down savings does, at the next update.
+score; a lost job or a change in the household does, at the next update.
 
 The score is the normal score of the PMT prediction's rank plus each household's persistent
 error (a household that looks better off than it is keeps looking so), scaled so that the
@@ -57,11 +57,12 @@ PMT_FIT_HOUSEHOLDS = 20_000
 def pmt_characteristics(hh, workers: WorkerState | None = None) -> list[np.ndarray]:
     """The PMT's regressors per household (float64 columns; the first is the constant).
 
-    Household size (log), the adults' share, urban residence, the head's schooling (one dummy
-    per level above the lowest), the shares of the household's persons in each work status
-    (formal employee, casual employee, own account, unpaid family, unemployed), and log(1 +
-    Rp per person) of assets (long-term and liquid savings, debt counted as none) and of other
-    income. Fields a household record lacks (a test's minimal record) are left out.
+    Household size (log), the adults' share, urban residence, the head's schooling (one dummy per
+    level above the lowest), the shares of the household's persons in each work status (formal
+    employee, casual employee, own account, unpaid family, unemployed), and log(1 + Rp per person)
+    of assets (long-term savings; the liquid buffer, which moves with each month's income and
+    transfers, is not an asset a PMT enumerator sees) and of other income. Fields a household record
+    lacks (a test's minimal record) are left out.
     """
     size = np.asarray(hh.size, dtype=np.float64)
     cols = [np.ones(len(size)), np.log(size)]
@@ -76,10 +77,9 @@ def pmt_characteristics(hh, workers: WorkerState | None = None) -> list[np.ndarr
         for k in range(len(STATUS_NAMES)):
             cols.append(np.bincount(workers.household, weights=(workers.status == k),
                                     minlength=len(size)) / size)
-    if hasattr(hh, "wealth"):
-        assets = (np.asarray(hh.wealth, dtype=np.float64)
-                  + np.maximum(np.asarray(hh.savings, dtype=np.float64), 0.0))
-        cols.append(np.log1p(np.maximum(assets, 0.0) / size))
+    if hasattr(hh, "wealth"):  # long-term savings: the assets a PMT sees, not the cash buffer
+        assets = np.maximum(np.asarray(hh.wealth, dtype=np.float64), 0.0)
+        cols.append(np.log1p(assets / size))
     if hasattr(hh, "other_income"):
         cols.append(np.log1p(np.maximum(np.asarray(hh.other_income, dtype=np.float64), 0.0)
                             / size))

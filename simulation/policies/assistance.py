@@ -221,7 +221,7 @@ class WageSubsidy(Policy):
         wanted = min(int(round(self._workers[t] / weight)), len(eligible))
         n = self.affordable(t, self._amount[t] * weight, wanted, model)
         chosen = self.rng(model).permutation(eligible)[:n]
-        self.pay(model, w.household[chosen], float(self._amount[t]))
+        self.pay(model, w.household[chosen], float(self._amount[t]), per_worker=True)
         self.record(model, "eligible", len(eligible) * weight)
         self.record(model, "recipients", n * weight)
 

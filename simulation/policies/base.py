@@ -403,7 +403,8 @@ class Policy:
 
     # ------------------------------------------------------------------ paying and reporting
     def pay(self, model: PovertyModel, households: np.ndarray, amounts: float | np.ndarray,
-            into: str = "transfers", booked: float | None = None, months: int = 1) -> float:
+            into: str = "transfers", booked: float | None = None, months: int = 1,
+            per_worker: bool = False) -> float:
         """Pay ``amounts`` Rp to sample ``households`` this month and book the spending.
 
         Adds to ``households.transfers`` (cash this month; ``into="savings"`` for a lump sum that
@@ -419,11 +420,19 @@ class Policy:
         not the budget). Negative amounts are payments by households (contributions). Every payment
         is entered in ``model.ledger`` for the month (the accounting checks read it).
 
+        ``per_worker=True`` for an amount per sample worker (a wage, a stipend, a benefit or a
+        contribution of one member, ``households`` their homes): each sample worker stands for
+        :attr:`~simulation.model.PovertyModel.workers_per_household_rel` times as many real
+        workers per real household as in March 2021, so the household receives the amount times
+        that, and the booking is the amount times ``model.worker_weight``.
+
         Returns:
             The real rupiah booked.
         """
         households = np.asarray(households)
         amounts = np.broadcast_to(np.asarray(amounts, dtype=np.float64), households.shape)
+        if per_worker:
+            amounts = amounts * model.workers_per_household_rel
         paid = amounts.astype(np.float32)
         if len(households) and into == "scheduled":
             aside, cash = hh_rules.receive_scheduled(

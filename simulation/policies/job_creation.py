@@ -314,7 +314,8 @@ class PadatKarya(_JobCreationPolicy):
                            self.forgone_fraction(model) * w.earnings[paid], 0.0)
         net = np.maximum(self.monthly_pay(model) - forgone, 0.0).astype(np.float32)
         # The wage bill grossed up for materials is booked; households receive the net wage.
-        self.pay(model, w.household[paid], net, booked=self.unit_cost(model) * n)
+        self.pay(model, w.household[paid], net, booked=self.unit_cost(model) * n,
+                 per_worker=True)
         self.months_left[paid] -= 1
         self.paid_now = paid
         self.count(model, "participant_months", n)

@@ -318,7 +318,8 @@ class BpjsTk(Policy):
         self._record(model, "contributions_jkp", capped * r.jkp_contribution_rate)
         i_bpu = np.flatnonzero(bpu)
         # Paid from the household's income into the fund (the fund's account, not the budget).
-        self.pay(model, w.household[i_bpu], -float(r.bpu_contribution), booked=0.0)
+        self.pay(model, w.household[i_bpu], -float(r.bpu_contribution), booked=0.0,
+                 per_worker=True)
         self._record(model, "contributions_bpu",
                      float(weight[w.household[i_bpu]].sum()) * r.bpu_contribution)
 
@@ -361,7 +362,8 @@ class BpjsTk(Policy):
         r, hh = self.rules, model.households
         h = model.workers.household[dead_insured]
         cash = r.jkm_lump_sum + r.jkm_funeral
-        self.pay(model, h, float(cash), into="savings", booked=0.0)  # from the fund
+        self.pay(model, h, float(cash), into="savings", booked=0.0,  # from the fund
+                 per_worker=True)
         np.add.at(self.jkm_remaining, h, r.jkm_periodic_total)
         np.add.at(self.jkm_instalment, h, r.jkm_periodic_total / r.jkm_periodic_months)
         self._record(model, "benefits_jkm_lump",
@@ -377,7 +379,7 @@ class BpjsTk(Policy):
             on = on[~back]
             month = 7 - self.jkp_months_left[on]
             pay = np.where(month <= 3, r.jkp_rate_first, r.jkp_rate_later) * self.jkp_wage[on]
-            self.pay(model, w.household[on], pay, booked=0.0)  # from the fund
+            self.pay(model, w.household[on], pay, booked=0.0, per_worker=True)  # from the fund
             self.jkp_months_left[on] -= 1
             self._record(model, "benefits_jkp",
                          float((pay * hh.weight[w.household[on]]).sum())
@@ -389,7 +391,7 @@ class BpjsTk(Policy):
             done = due[self.jkm_remaining[due] <= 1e-6]
             self.jkm_remaining[done] = 0.0
             self.jkm_instalment[done] = 0.0
-            self.pay(model, due, pay, booked=0.0)  # from the fund
+            self.pay(model, due, pay, booked=0.0, per_worker=True)  # from the fund
             self._record(model, "benefits_jkm_periodic",
                          float((pay * hh.weight[due]).sum()) * model.labour_force_scale)
         if not model.in_burn_in:

@@ -243,7 +243,7 @@ class VocationalTraining(Policy):
                 cum = np.cumsum(amount) * model.worker_weight
                 paid = int(np.searchsorted(cum, self.budget_left(model.t) * (1 + 1e-12),
                                            "right"))
-            self.pay(model, self._p_hh[due[:paid]], amount[:paid])
+            self.pay(model, self._p_hh[due[:paid]], amount[:paid], per_worker=True)
         keep = last > c
         for name in ("_p_hh", "_p_first", "_p_months", "_p_monthly", "_p_survey"):
             setattr(self, name, getattr(self, name)[keep])

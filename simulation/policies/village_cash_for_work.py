@@ -102,6 +102,6 @@ class VillageCashForWork(Policy):
         on = on[:n]
         wage = per_month * float(self.setting(model, "wage_share"))
         self.pay(model, model.workers.household[on], wage,
-                 booked=per_month * len(on) * model.worker_weight)
+                 booked=per_month * len(on) * model.worker_weight, per_worker=True)
         self.months_left[on] -= 1
         self.record(model, "paid", len(on) * model.worker_weight)

@@ -130,13 +130,15 @@ def test_padat_karya_raises_participants_household_income_in_the_spell():
     others = np.setdiff1d(np.arange(with_pk.households.n), hh)
     pay = 70_000 * 15  # default daily wage x days per month
     transfers = with_pk.households.transfers[hh]
-    assert (transfers >= 0).all() and (transfers <= pay * 2 + 1).all()
+    psi = with_pk.workers_per_household_rel  # a member stands for more earners (labour force)
+    assert psi > 1.0
+    assert (transfers >= 0).all() and (transfers <= pay * 2 * psi + 1).all()
     # The wage, net of the informal earnings given up (half of 15/25 of a month's; default).
     w = with_pk.workers
     informal = np.isin(w.status[paid], (CASUAL, OWN_ACCOUNT))
     net = np.maximum(pay - np.where(informal, 0.5 * 15 / 25 * w.earnings[paid], 0.0), 0.0)
     expected = np.bincount(w.household[paid], weights=net, minlength=with_pk.households.n)
-    assert np.allclose(transfers, expected[hh], rtol=1e-5)
+    assert np.allclose(transfers, psi * expected[hh], rtol=1e-5)
     assert (~informal).any() and informal.any()
     income_with, income_without = with_pk.households.income[hh], without.households.income[hh]
     assert (income_with >= income_without).all()  # more cash never means less to spend

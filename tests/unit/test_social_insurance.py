@@ -100,8 +100,10 @@ def fund_run():
     transfers = []
     while model.t < model.paths.n_steps:
         model.step()
+        # Paid per worker: a sample household receives workers_per_household_rel times the
+        # amount, so its transfers times the household weight are the real rupiah.
         transfers.append(float((model.households.transfers * model.households.weight).sum())
-                         * model.labour_force_scale)  # paid to workers: real workers' weight
+                         * model.population_scale)
     return model, seen, transfers
 
 
@@ -202,8 +204,12 @@ def test_jkp_pays_45_then_25_percent_of_the_capped_wage():
         got.append((float(hh.transfers[w.household[rich]]),
                     float(hh.transfers[w.household[poor]])))
     cap = 5e6
-    assert [g[0] for g in got] == pytest.approx([0.45 * cap] * 3 + [0.25 * cap] * 3 + [0.0])
-    assert [g[1] for g in got] == pytest.approx([0.9e6] * 3 + [0.5e6] * 3 + [0.0])
+    psi = model.workers_per_household_rel  # each member stands for more earners by 2022-06
+    assert psi > 1.0
+    assert [g[0] / psi for g in got] == pytest.approx([0.45 * cap] * 3 + [0.25 * cap] * 3
+                                                      + [0.0], rel=1e-6)
+    assert [g[1] / psi for g in got] == pytest.approx([0.9e6] * 3 + [0.5e6] * 3 + [0.0],
+                                                      rel=1e-6)
 
 
 def test_jkp_needs_twelve_months_and_is_not_paid_before_february_2022():

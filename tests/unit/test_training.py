@@ -118,11 +118,13 @@ def test_spending_is_fees_plus_incentives_paid_to_completers_households():
                 start="2021-04", end="2021-12")
     m = model([VocationalTraining(label="p", **args)], end="2021-12")
     transfers = np.zeros(m.households.n)
-    paid = 0.0  # real rupiah: each month's transfers times that month's worker weight
+    # Real rupiah: each month's transfers times that month's household weight (a stipend per
+    # worker reaches the household times workers_per_household_rel, booked per real worker).
+    paid = 0.0
     while m.t < m.paths.n_steps:
         m.step()
         transfers += m.households.transfers
-        paid += float(m.households.transfers.astype(np.float64).sum()) * m.worker_weight
+        paid += float(m.households.transfers.astype(np.float64).sum()) * m.sample_weight
     p = m.policies[0]
     enrolled = p.results["enrolled"]
     # Enrolment runs April to November (it stops duration_months before the end).
