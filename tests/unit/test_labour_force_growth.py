@@ -44,8 +44,8 @@ def test_worker_and_household_weights_grow_in_one_unit():
 def test_informality_stays_near_its_level_with_the_labour_force_growing():
     """Sakernas's informal share stayed at 59-60% (rows 141-144: 59.62% in February 2021,
     59.11% in August 2023); with total output over a fixed sample labour force (the labour force
-    held at March 2021 here) the model's share fell by about 1.5 points by December 2024. Two seeds of 10,000 households (the between-seed sd
-    of the change is about 0.3 points)."""
+    held at March 2021 here) the model's share fell by about 1.5 points by December 2024. Two
+    seeds of 10,000 households (the between-seed sd of the change is about 0.3 points)."""
     sc = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     flat = sc.params.with_changes({"macro.output.labour_force": 139.34})
     change = {}
