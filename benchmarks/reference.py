@@ -53,7 +53,7 @@ from simulation.model import PovertyModel
 from simulation.parameter_set import ParameterSet
 from simulation.policies.social_insurance import BpjsTk
 from simulation.population import informal_education_factor
-from simulation.state import CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
+from simulation.state import AGRICULTURE, CASUAL, FORMAL, OWN_ACCOUNT, UNEMPLOYED, UNPAID
 
 INDICATORS = ("extreme_poverty_rate", "poverty_rate", "unemployment_rate")
 #: Benefits paid (Rp, weighted to the population, per month), as the vectorised fund names them.
@@ -150,7 +150,7 @@ class HouseholdAgent(mesa.Agent):
                 if u < rate:
                     movers.append((w, u / rate, has_business))
 
-    def earn(self, informal_index: list, wage_index: float) -> None:
+    def earn(self, informal_index: list, wage_index: list) -> None:
         """Set this month's earnings of each member."""
         m = self.model
         for w in self.workers:
@@ -161,7 +161,8 @@ class HouseholdAgent(mesa.Agent):
                               * math.exp(w.shock - m.half_var))
             else:
                 w.shock = 0.0
-                mult = wage_index if w.status == FORMAL else informal_index[w.sector]
+                mult = (wage_index[w.education] if w.status == FORMAL
+                        else informal_index[w.sector])
                 w.earnings = w.base_earnings * mult
             w.months_in_status += 1
 
@@ -421,8 +422,10 @@ class ReferenceModel(mesa.Model):
                 informal_now[w.sector] += 1
         real = informal_productivity(self.paths.sector_output[:, t] / lf[t], informal_now,
                                      self.informal_start, self.labour)
-        index = (real * self.paths.cpi_rel[t]).tolist()
-        self.agents.do("earn", index, float(self.paths.formal_wage_index[t]))
+        prices = np.full(3, self.paths.cpi_rel[t])
+        prices[AGRICULTURE] = self.paths.poor_price_rel[t]  # farm output at the poor's prices
+        index = (real * prices).tolist()
+        self.agents.do("earn", index, self.paths.formal_wage_by_education[:, t].tolist())
         self.agents.do("suffer_shocks")
         if insured:
             self.agents.do("insure")

@@ -121,7 +121,7 @@ def positive_nb(w, k):  # pragma: no cover - compiled
 
 
 @_nb.njit(**_JIT)
-def earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var,
+def earnings_nb(status, sector, education, base, shock, z, table, rho, sd, half_var,
                 premium, earnings, months):  # pragma: no cover - compiled
     """The earnings rule of :func:`simulation.kernels.update_earnings_np`, slot by slot.
 
@@ -139,7 +139,7 @@ def earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var,
         x = np.float64(s - half_var * paid)
         ok = (x >= -_X_MAX) & (x <= _X_MAX)
         n_special += np.int64(not ok)
-        e = base[i] * table[st * 3 + sector[i]]
+        e = base[i] * table[(st * 3 + sector[i]) * 4 + education[i]]
         earnings[i] = np.float32(np.float64(e) * _exp_one(x if ok else 0.0))
         months[i] += 1
     if n_special:
@@ -149,7 +149,7 @@ def earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var,
             x = np.float64(shock[i] - half_var * paid)
             if not ((x >= -_X_MAX) & (x <= _X_MAX)):
                 m = np.nan if x != x else (0.0 if x < 0 else np.inf)
-                e = base[i] * table[st * 3 + sector[i]]
+                e = base[i] * table[(st * 3 + sector[i]) * 4 + education[i]]
                 earnings[i] = np.float32(np.float64(e) * m)
     if premium.size:
         for i in range(status.size):

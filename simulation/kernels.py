@@ -245,15 +245,15 @@ def public_works_eligible(status, earnings, household, months_left, last_start, 
                                       np.int32(rotation), int(n_households))
 
 
-def update_earnings_np(status, sector, base, shock, z, table, rho, sd, half_var, premium,
-                       earnings, months) -> None:
+def update_earnings_np(status, sector, education, base, shock, z, table, rho, sd, half_var,
+                       premium, earnings, months) -> None:
     """The earnings rule, in numpy (all float32 but the exponential, as detmath gives it).
 
     For each slot, ``paid`` is 1 for casual and own-account work (codes 1 and 2), else 0:
 
     * ``shock = (shock * rho + sd * z) * paid`` (the AR(1) informal shock, zero for others);
-    * ``earnings = float32(float64(base * table[3 * status + sector])
-      * detmath.exp(shock - half_var * paid))``;
+    * ``earnings = float32(float64(base * table[4 * (3 * status + sector) + education])
+      * detmath.exp(shock - half_var * paid))`` (the index by status, sector and education);
     * ``earnings *= 1 + premium`` when ``premium`` is non-empty;
     * ``months += 1``.
     """
@@ -261,8 +261,10 @@ def update_earnings_np(status, sector, base, shock, z, table, rho, sd, half_var,
     shock *= rho
     shock += sd * z
     shock *= informal_paid
-    cell = status * np.int8(3)
+    cell = status.astype(np.int32) * 3
     cell += sector
+    cell *= 4
+    cell += education
     np.multiply(base, table.take(cell), out=earnings)
     log_mult = shock - half_var * informal_paid
     earnings *= detmath.exp(log_mult)
@@ -271,18 +273,18 @@ def update_earnings_np(status, sector, base, shock, z, table, rho, sd, half_var,
     months += 1
 
 
-def update_earnings(status, sector, base, shock, z, table, rho, sd, half_var, premium,
-                    earnings, months) -> None:
+def update_earnings(status, sector, education, base, shock, z, table, rho, sd, half_var,
+                    premium, earnings, months) -> None:
     """:func:`update_earnings_np` in one pass (in place on ``shock``, ``earnings``, ``months``).
 
-    ``table`` is the float32 index by ``3 * status + sector``; ``rho``, ``sd`` and ``half_var``
-    are float32 scalars; ``premium`` is the float32 ``earnings_premium`` modifier, or an empty
-    array for none.
+    ``table`` is the float32 index by ``4 * (3 * status + sector) + education``; ``rho``, ``sd`` and
+    ``half_var`` are float32 scalars; ``premium`` is the float32 ``earnings_premium`` modifier, or
+    an empty array for none.
     """
     k = _nb()
     if k is None:
-        update_earnings_np(status, sector, base, shock, z, table, rho, sd, half_var, premium,
-                           earnings, months)
+        update_earnings_np(status, sector, education, base, shock, z, table, rho, sd,
+                           half_var, premium, earnings, months)
         return
-    k.earnings_nb(status, sector, base, shock, z, table, rho, sd, half_var, premium,
+    k.earnings_nb(status, sector, education, base, shock, z, table, rho, sd, half_var, premium,
                   earnings, months)

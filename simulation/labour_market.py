@@ -26,6 +26,7 @@ from simulation.population import InformalPay, informal_base_earnings
 from simulation.sampling import top_k_weighted
 from simulation.state import (
     CASUAL,
+    EDUCATION_NAMES,
     FORMAL,
     OWN_ACCOUNT,
     UNEMPLOYED,
@@ -322,7 +323,7 @@ def informal_productivity(sector_output: np.ndarray, informal_now: np.ndarray,
 
 
 def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
-                    formal_wage_index: float, informal_index: np.ndarray,
+                    formal_wage_index: float | np.ndarray, informal_index: np.ndarray,
                     premium: np.ndarray | None = None) -> None:
     """Set this month's earnings: indexed wages for employees, volatile informal earnings.
 
@@ -330,7 +331,8 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
         workers: Worker arrays (``shock`` and ``earnings`` updated in place).
         s: Labour settings.
         z: Standard-normal draw per worker (informal earnings innovation).
-        formal_wage_index: Nominal formal wage index this month (1 at start).
+        formal_wage_index: Nominal formal wage index this month (1 at start): one number, or
+            one per education level (:data:`~simulation.state.EDUCATION_NAMES`).
         informal_index: Nominal informal earnings index by sector (CPI x real productivity).
         premium: The ``earnings_premium`` modifier (training: earnings x (1 + premium) in any
             status), None when no lever declared it.
@@ -343,11 +345,15 @@ def update_earnings(workers: WorkerState, s: LabourSettings, z: np.ndarray,
     # (status, sector): the formal wage index for employees, the sector's informal index for
     # everyone else (unpaid and unemployed have base 0). Then x (1 + premium) for training.
     assert (CASUAL, OWN_ACCOUNT) == (1, 2)  # the codes kernels.update_earnings reads as paid
-    table = np.repeat(informal_index.astype(np.float32)[None, :], 5, axis=0)
-    table[FORMAL] = np.float32(formal_wage_index)
+    table = np.repeat(informal_index.astype(np.float32)[None, :, None], 5, axis=0)
+    table = np.repeat(table, len(EDUCATION_NAMES), axis=2)  # (status, sector, education)
+    table[FORMAL] = np.broadcast_to(
+        np.asarray(formal_wage_index, dtype=np.float64).astype(np.float32),
+        (len(EDUCATION_NAMES),))[None, :]
     if premium is None or not premium.any():  # 1 + 0 = 1: nobody's earnings change
         premium = np.empty(0, dtype=np.float32)
-    kernels.update_earnings(workers.status, workers.sector, workers.base_earnings,
+    kernels.update_earnings(workers.status, workers.sector, workers.education,
+                            workers.base_earnings,
                             workers.shock, z, table.ravel(), np.float32(rho), np.float32(sd),
                             np.float32(0.5 * var), premium, workers.earnings,
                             workers.months_in_status)

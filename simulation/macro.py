@@ -40,6 +40,14 @@ class Paths:
         labour_force_rel: Labour force relative to step 0 (Sakernas, ``macro.output.labour_force``).
         gdp_pc_rel: Real GDP per person relative to step 0.
         formal_wage_index: Nominal index of formal wages (minimum wage and CPI), 1 at step 0.
+        formal_wage_by_education: Nominal index of formal wages by education, shape
+            (4, n_steps + 1), 1 at step 0: ``formal_wage_index`` up to the first Sakernas round
+            of ``labour.earnings.employee_wage_by_education``, that level's log-linear path
+            between rounds, ``formal_wage_index`` growth after the last.
+        poor_price_rel: The poor's prices relative to step 0: the national poverty line (BPS
+            prices the poor's basket, 74% food) over its March-2021 value. Farm and home
+            production (informal work in agriculture) is valued at it; the extreme line stays
+            on the CPI (the World Bank converts its PPP line with the CPI).
     """
 
     months: np.ndarray
@@ -54,6 +62,8 @@ class Paths:
     labour_force_rel: np.ndarray
     gdp_pc_rel: np.ndarray
     formal_wage_index: np.ndarray
+    formal_wage_by_education: np.ndarray
+    poor_price_rel: np.ndarray
 
     @property
     def n_steps(self) -> int:
@@ -126,11 +136,32 @@ def compile_paths(params: ParameterSet, end: str | int = "2024-12") -> Paths:
     ump = np.asarray(params.monthly("labour.minimum_wage.ump_mean", months), dtype=np.float64)
     mu = _by_month(params, "labour.earnings.formal_minimum_wage_weight", months)
     formal_wage_index = detmath.power(ump / ump[0], mu) * detmath.power(cpi_rel, 1.0 - mu)
+    by_education = _wage_by_education(params, months, formal_wage_index)
 
     return Paths(
         months=months, cpi=cpi, cpi_rel=cpi_rel, extreme_line=extreme, national_line=national,
         gdp_growth_monthly=g, sector_output=sector_output, sector_growth_monthly=sector_g,
         population_rel=population_rel, labour_force_rel=lf / lf[0],
         gdp_pc_rel=gdp_rel / population_rel,
-        formal_wage_index=formal_wage_index,
+        formal_wage_index=formal_wage_index, formal_wage_by_education=by_education,
+        poor_price_rel=national / national[0],
     )
+
+
+def _wage_by_education(params: ParameterSet, months: np.ndarray,
+                       formal: np.ndarray) -> np.ndarray:
+    """Formal wage index by education (see :class:`Paths`), shape (levels, steps)."""
+    anchors = params["labour.earnings.employee_wage_by_education"].values
+    dates = np.array([d for d, _ in anchors], dtype=np.float64)
+    levels = np.array([list(v) for _, v in anchors], dtype=np.float64).T  # (levels, anchors)
+    m = months.astype(np.float64)
+    first, last = dates[0], dates[-1]
+    f_first = float(np.interp(first, m, formal)) if first >= m[0] else 1.0
+    f_last = float(np.interp(last, m, formal)) if last >= m[0] else 1.0
+    out = np.empty((levels.shape[0], len(months)))
+    for e in range(levels.shape[0]):
+        path = detmath.exp(np.interp(m, dates, detmath.log(levels[e])))  # flat outside
+        inside = f_first * path / levels[e, 0]
+        out[e] = np.where(m <= first, formal,
+                          np.where(m <= last, inside, inside * formal / f_last))
+    return out

@@ -41,7 +41,7 @@ from simulation.population import build_population
 from simulation.results import RunResult
 from simulation.shocks import STREAM as SHOCK_STREAM
 from simulation.shocks import ShockProcess, ShockSettings
-from simulation.state import CASUAL, OWN_ACCOUNT, Modifiers
+from simulation.state import AGRICULTURE, CASUAL, OWN_ACCOUNT, Modifiers
 from simulation.streams import Streams
 from simulation.targeting import Registry
 
@@ -409,8 +409,12 @@ class PovertyModel(mesa.Model):
         per_worker = self.paths.sector_output[:, self.t] / self.paths.labour_force_rel[self.t]
         real = lm.informal_productivity(per_worker, now,
                                         self._informal_start, self.labour)
-        lm.update_earnings(self.workers, self.labour, z, self.wage_index(),
-                           real * self.paths.cpi_rel[self.t],
+        # Nominal: farm and home production (agriculture) at the poor's prices, other informal
+        # work at the CPI; employees' wages by education (Sakernas), so low wages can recover.
+        prices = np.full(3, self.paths.cpi_rel[self.t])
+        prices[AGRICULTURE] = self.paths.poor_price_rel[self.t]
+        lm.update_earnings(self.workers, self.labour, z,
+                           self.paths.formal_wage_by_education[:, self.t], real * prices,
                            premium=self.modifiers.get("earnings_premium"))
 
     def receive_income(self) -> None:

@@ -113,11 +113,12 @@ def _earnings_case(n, seed, with_premium, wild):
     if wild and n:  # exp's specials: saturation and NaN
         shock[g.integers(0, n, 3)] = np.array([800.0, -800.0, np.nan], dtype=np.float32)
     z = g.normal(0, 1, n).astype(np.float32)
-    table = (1 + g.random(15)).astype(np.float32)
+    education = g.integers(0, 4, n).astype(np.int8)
+    table = (1 + g.random(60)).astype(np.float32)
     premium = (g.random(n) * 0.1 * (g.random(n) < 0.2)).astype(np.float32) if with_premium \
         else np.empty(0, np.float32)
     months = g.integers(0, 200, n).astype(np.int16)
-    return (status, sector, base, shock, z, table, np.float32(0.8), np.float32(0.3),
+    return (status, sector, education, base, shock, z, table, np.float32(0.8), np.float32(0.3),
             np.float32(0.12), premium, np.zeros(n, np.float32), months)
 
 
@@ -217,12 +218,13 @@ def test_planted_bugs_are_caught():
     b = tuple(x.copy() if isinstance(x, np.ndarray) else x for x in a)
     kernels.update_earnings(*a)
     # A planted bug: the exponential taken in float32 instead of detmath's float64.
-    status, sector, base, shock, z, table, rho, sd, half_var, premium, earn, months = b
+    status, sector, education, base, shock, z, table, rho, sd, half_var, premium, earn, months = b
     informal = (status == 1) | (status == 2)
     shock2 = (shock * rho + sd * z) * informal
-    earn[:] = base * table.take(status * 3 + sector) * np.exp(
+    cell = (status.astype(np.int32) * 3 + sector) * 4 + education
+    earn[:] = base * table.take(cell) * np.exp(
         (shock2 - half_var * informal).astype(np.float32)) * (1 + premium)
-    assert not same_bits(a[10], earn)
+    assert not same_bits(a[11], earn)
     # The Gini terms with the running persons off by one unit (W_<i instead of W_<=i).
     c, size = np.array([3.0, 1.0, 2.0], np.float32), np.array([2, 1, 3], np.int8)
     vw, term, total = kernels.gini_terms_np(c, size)
