@@ -218,6 +218,24 @@ class VocationalTraining(Policy):
         return t >= 1 and self.ti_start <= t and self.ti_start <= self.ti_end
 
     # ------------------------------------------------------------------ hooks
+    def after_shocks(self, model: PovertyModel, events: dict) -> None:
+        """Forget the effects and pending completions of trainees who died this month.
+
+        Their slots' modifiers were reset with the death (the effects belonged to the person);
+        kept here, the next fade would add its change to the replacement member's modifier.
+        """
+        dead = events.get("death", ())
+        if len(dead) == 0:
+            return
+        if len(self._effect_idx):
+            keep = ~np.isin(self._effect_idx, dead)
+            self._effect_idx = self._effect_idx[keep]
+            self._skill_c, self._premium_c = self._skill_c[keep], self._premium_c[keep]
+        if len(self._c_worker):
+            keep = ~np.isin(self._c_worker, dead)
+            self._c_worker, self._c_done = self._c_worker[keep], self._c_done[keep]
+            self._c_factor = self._c_factor[keep]
+
     def before_labour_market(self, model: PovertyModel) -> None:
         """Fade effects, give this month's completers theirs, enrol new trainees."""
         if model.in_burn_in:

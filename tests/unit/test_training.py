@@ -302,3 +302,21 @@ def test_bad_training_scenario_files_are_rejected(name, key):
         load_scenario(path)
     assert err.value.file == str(path) and err.value.key == key
     assert "\n" not in str(err.value)
+
+
+def test_a_dead_trainee_s_effect_does_not_pass_to_the_replacement_member():
+    """Deaths reset the slot's modifiers; the fade must not then add its change to the person
+    who takes the slot up (before the fix the replacement got a negative boost)."""
+    args = dict(PLAIN, effect_half_life_months=6.0, slots_per_year=2e6, duration_months=1,
+                start="2021-04", end="2021-12")
+    m = model([VocationalTraining(label="p", **args)], end="2021-12")
+    p = m.policies[0]
+    while len(p._effect_idx) < 5:
+        m.step()
+    dead = p._effect_idx[:3].copy()
+    m.shocks._apply_deaths(m.workers, m.employer_state, m.households, dead, m.modifiers)
+    p.after_shocks(m, {"death": dead})
+    for _ in range(3):
+        m.step()
+    assert (p.search_log_boost[dead] >= 0).all() and (p.earnings_premium[dead] >= 0).all()
+    np.testing.assert_array_equal(p.search_log_boost[dead], 0.0)
