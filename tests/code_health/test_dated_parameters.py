@@ -57,6 +57,8 @@ AT_OTHER_MONTHS = {
         "the CPI of the extreme line's reference month and of the national line's last date",
     ("poverty.lines.national_line", "__getitem__"):
         "its last dated value, carried on by the CPI after its last date",
+    ("labour.earnings.employee_wage_by_education", "__getitem__"):
+        "its Sakernas rounds, a path of levels interpolated between them",
 }
 
 
