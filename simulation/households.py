@@ -105,13 +105,18 @@ def risk_sharing(hh: HouseholdState, theta: float) -> np.ndarray:
     gap = np.float32(theta) * (hh.expected_labour - hh.labour_income)
     shared = gap.copy()
     w = hh.weight
-    for pool in (hh.is_urban, ~hh.is_urban):
-        e_sum = float(np.sum(w[pool] * hh.expected_labour[pool], dtype=np.float64))
+    urban = np.flatnonzero(hh.is_urban)
+    rural = np.flatnonzero(~hh.is_urban)
+    for idx in (urban, rural):  # index arrays: the same values as boolean masks, fewer passes
+        e_pool = hh.expected_labour.take(idx)
+        w_pool = w.take(idx)
+        e_sum = float(np.sum(w_pool * e_pool, dtype=np.float64))
         if e_sum <= 0:
-            shared[pool] = 0.0
+            shared[idx] = 0.0
             continue
-        levy = float(np.sum(w[pool] * gap[pool], dtype=np.float64)) / e_sum
-        shared[pool] = gap[pool] - np.float32(levy) * hh.expected_labour[pool]
+        g_pool = gap.take(idx)
+        levy = float(np.sum(w_pool * g_pool, dtype=np.float64)) / e_sum
+        shared[idx] = g_pool - np.float32(levy) * e_pool
     return shared
 
 
