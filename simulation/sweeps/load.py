@@ -144,8 +144,9 @@ class PovsimModel(SweepModel):
                     continue  # no change: the run is the one without the lever
                 p = params[path]
                 v = float(p.value(month)) + v
-                lo = -np.inf if p.minimum is None else p.minimum
-                hi = np.inf if p.maximum is None else p.maximum
+                rate = p.type == "rate"  # a rate is a fraction in [0, 1] (check_value)
+                lo = (0.0 if rate else -np.inf) if p.minimum is None else p.minimum
+                hi = (1.0 if rate else np.inf) if p.maximum is None else p.maximum
                 v = float(min(max(v, lo), hi))
             out[path] = {month: int(round(v)) if ptype == "int" else v}
         return out

@@ -126,7 +126,7 @@ def _months(value: Any, file: str, key: str, first: str, last: str, what: str) -
     out = []
     for i, v in enumerate(value):
         m = inputs.parse_month(v, file=file, key=f"{key}[{i}]", first=month_index(first),
-                               last=month_index(last), what=f"a month from {first} to {last}")
+                               last=month_index(last), what="a month")
         label = f"{m // 12}-{m % 12 + 1:02d}"
         if label in out:
             raise InputError(file, f"{key}[{i}]", "each month once", v)
