@@ -15,7 +15,7 @@ from simulation import inputs
 from simulation.errors import InputError
 
 CMD = "<command line>"
-COMMANDS = ("sweep", "sensitivity", "discover")
+COMMANDS = ("sweep", "sensitivity", "discover", "search")
 
 
 def _default_workers() -> int:
@@ -64,6 +64,26 @@ def add_parsers(commands) -> None:
     disc.add_argument("folder", metavar="SWEEP_DIR", help="a complete sweep folder")
     disc.add_argument("--target", default=None, metavar="NAME",
                       help="a 0/1 outcome column (default band_2024_12)")
+    search = commands.add_parser(
+        "search", help="the cheapest lever sizes reaching the 2024 targets (what it takes)",
+        description="For each decision date of a search file, sweep the levers (from that "
+                    "date) under the uncertainty, refine near the frontier, and write the "
+                    "cheapest combination reaching P(target) >= the threshold per target x "
+                    "target month x decision date (what_it_takes.csv and .md).")
+    search.add_argument("search", metavar="SEARCH.yaml", help="search file")
+    search.add_argument("--workers", default=None, metavar="N",
+                        help=f"local processes, 1 to {ex.WORKERS_MAX} (default min(2, CPUs), "
+                             f"here {_default_workers()})")
+    search.add_argument("--out", default=None, metavar="DIR",
+                        help="search folder, new or empty (default "
+                             "outputs/search-<name>-<time>); with --resume, this search's")
+    search.add_argument("--resume", action="store_true",
+                        help="go on with the runs recorded in --out (same search only)")
+    search.add_argument("--posterior", default=None, metavar="FILE",
+                        help="posterior CSV replacing the search file's posterior: entry "
+                             "('none': no posterior)")
+    search.add_argument("--yes", action="store_true",
+                        help="run sweeps above 100,000,000 household-runs")
     disc.add_argument("--threshold", default="0.8", metavar="P",
                       help="least density (probability of the target inside a box), 0 to 1 "
                            "(default 0.8)")
@@ -73,6 +93,8 @@ def handle(args: argparse.Namespace, command_line: str) -> int:
     """Run one of :data:`COMMANDS`; return the exit status."""
     if args.command == "sweep":
         return _sweep(args, command_line)
+    if args.command == "search":
+        return _search(args, command_line)
     if args.command == "sensitivity":
         from simulation.sweeps import sensitivity
 
@@ -141,3 +163,31 @@ def _sweep(args: argparse.Namespace, command_line: str) -> int:
     if nxt:
         print("Next: " + " | ".join(nxt))
     return 0 if res.recorded == res.runs else 1
+
+
+def _search(args: argparse.Namespace, command_line: str) -> int:
+    from simulation import experiments as ex
+    from simulation.sweeps import search as se
+
+    workers = (_default_workers() if args.workers is None
+               else inputs.parse_int(args.workers, file=CMD, key="--workers", lo=1,
+                                     hi=ex.WORKERS_MAX))
+    if args.resume and args.out is None:
+        raise InputError(CMD, "--resume", "--out DIR naming the search folder to resume")
+    if args.posterior is not None and not args.posterior.strip():
+        raise InputError(CMD, "--posterior", "a posterior CSV file or none", args.posterior)
+    search = se.load_search(args.search, posterior=args.posterior, yes=args.yes)
+    out = Path(args.out) if args.out is not None else se.default_out(search.name)
+    se._check_folder(out, search, args.resume)
+    try:
+        res = se.run_search(search, out, workers=workers, resume=args.resume,
+                            progress=sys.stderr.isatty(), command_line=command_line,
+                            log=lambda s: print(s, file=sys.stderr))
+    except KeyboardInterrupt as exc:
+        print(f"povsim: interrupted ({inputs.signal_name(exc)}); the finished runs are in "
+              f"{out}: resume with povsim search {args.search} --out {out} --resume",
+              file=sys.stderr)
+        return inputs.exit_status(exc)
+    print(se.markdown(res["table"], search))
+    print(f"Output: {res['folder']}")
+    return 0

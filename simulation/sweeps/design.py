@@ -94,6 +94,8 @@ def sample(group: Group, inputs: tuple[Input, ...], seed: int, name: str,
         return np.zeros((1, 0))
     if group.sampler == "posterior":  # n posterior draws, no range inputs
         return np.zeros((group.n, 0))
+    if group.sampler == "points":  # explicit points (the search's refinement writes them)
+        return np.array(group.points, dtype=np.float64).reshape(-1, d)
     if group.sampler == "grid":
         axes = []
         for i in inputs:
@@ -151,6 +153,8 @@ def points_count(group: Group, inputs: tuple[Input, ...]) -> int:
         return n
     if group.sampler in ("latin_hypercube", "posterior"):
         return group.n
+    if group.sampler == "points":
+        return len(group.points)
     if group.sampler == "sobol":
         return group.n * ((2 * d + 2) if group.second_order else (d + 2))
     return group.n * (d + 1)  # morris

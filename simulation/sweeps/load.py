@@ -83,6 +83,11 @@ class PovsimModel(SweepModel):
         end: Last month.
         levers: ``{input name: (policy label, argument, type)}``.
         uncertainties: ``{input name: (parameter path, type)}``.
+        dated_levers: ``{input name: (parameter path, month, change, type)}``: levers that
+            change a parameter from a month (``set`` its value or ``add`` to the value in
+            force then, within its bounds), applied after the uncertain inputs; an ``add`` of
+            0 changes nothing.
+        cost_from: The first month of the ``cost`` outcomes' window (``YYYY-MM``).
         posterior: ``(paths, draws)`` of the posterior, or None.
         posterior_column: The ``runs.csv`` column holding the drawn row.
         outcomes: The outcomes recorded.
@@ -99,6 +104,8 @@ class PovsimModel(SweepModel):
     posterior: tuple[tuple[str, ...], np.ndarray, tuple[int, ...]] | None
     posterior_column: str | None
     outcomes: tuple[sp.Outcome, ...] = field(default=())
+    dated_levers: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    cost_from: str = "2021-04"
 
     @property
     def has_counterfactual(self) -> bool:  # type: ignore[override]
@@ -109,8 +116,10 @@ class PovsimModel(SweepModel):
     def counterfactual_columns(self) -> tuple[str, ...]:  # type: ignore[override]
         """The values a counterfactual run records (persons and spending by outcome month)."""
         months = sp.months_needed(tuple(o for o in self.outcomes if o.needs_counterfactual))
+        cost = set(cost_months(self.outcomes))
         return tuple(f"{m}_{mo.replace('-', '_')}" for mo in months
-                     for m in ("extreme_poor_persons", "spending"))
+                     for m in ("extreme_poor_persons", "spending")
+                     + (("spending_window", "extreme_poverty_rate") if mo in cost else ()))
 
     def changes(self, values: Mapping[str, float]) -> dict[str, Any]:
         """The parameter changes of the uncertain inputs (and the posterior row drawn)."""
@@ -125,6 +134,23 @@ class PovsimModel(SweepModel):
                 out[p] = float(v)
         return out
 
+    def dated_changes(self, params, values: Mapping[str, float]) -> dict[str, Any]:
+        """The dated parameter changes of the dated levers, on top of ``params``."""
+        out: dict[str, Any] = {}
+        for name, (path, month, change, ptype) in self.dated_levers.items():
+            v = float(values[name])
+            if change == "add":
+                if v == 0.0:
+                    continue  # no change: the run is the one without the lever
+                p = params[path]
+                v = float(p.value(month)) + v
+                rate = p.type == "rate"  # a rate is a fraction in [0, 1] (check_value)
+                lo = (0.0 if rate else -np.inf) if p.minimum is None else p.minimum
+                hi = (1.0 if rate else np.inf) if p.maximum is None else p.maximum
+                v = float(min(max(v, lo), hi))
+            out[path] = {month: int(round(v)) if ptype == "int" else v}
+        return out
+
     def _run(self, params, policies, seed: int):
         from simulation.model import run_model
 
@@ -137,14 +163,19 @@ class PovsimModel(SweepModel):
         for name, (label, arg, atype) in self.levers.items():
             v = values[name]
             by_label[label][arg] = int(round(v)) if atype == "int" else float(v)
-        out = self._run(self.params.with_changes(self.changes(values)), specs, seed)
-        return outcome_values(out, self.outcomes, counterfactual_months(self.outcomes))
+        params = self.params.with_changes(self.changes(values))
+        if self.dated_levers:
+            params = params.with_changes(self.dated_changes(params, values))
+        out = self._run(params, specs, seed)
+        return outcome_values(out, self.outcomes, counterfactual_months(self.outcomes),
+                              self.cost_from)
 
     def counterfactual(self, values: Mapping[str, float], seed: int) -> dict[str, float]:
         """Run the counterfactual with the same uncertain inputs (and seed)."""
         out = self._run(self.cf_params.with_changes(self.changes(values)),
                         [dict(p) for p in self.cf_policies], seed)
-        return raw_values(out, counterfactual_months(self.outcomes))
+        return raw_values(out, counterfactual_months(self.outcomes), self.cost_from,
+                          cost_months(self.outcomes))
 
     def combine(self, run: Mapping[str, float], cf: Mapping[str, float] | None,
                 outcomes: tuple[sp.Outcome, ...]) -> dict[str, float]:
@@ -158,6 +189,9 @@ class PovsimModel(SweepModel):
             elif o.measure == "extra_spending":
                 out[o.name] = (float("nan") if cf is None else
                                run[f"spending_{m}"] - cf[f"spending_{m}"])
+            elif o.measure == "cost":
+                out[o.name] = (float("nan") if cf is None else
+                               run[f"spending_window_{m}"] - cf[f"spending_window_{m}"])
             else:
                 out[o.name] = run[o.name]
         return out
@@ -168,28 +202,45 @@ def counterfactual_months(outcomes: tuple[sp.Outcome, ...]) -> list[str]:
     return sp.months_needed(tuple(o for o in outcomes if o.needs_counterfactual))
 
 
-def raw_values(out, months: list[str]) -> dict[str, float]:
-    """Extreme-poor persons in, and spending through, each month of a run."""
+def cost_months(outcomes: tuple[sp.Outcome, ...]) -> list[str]:
+    """Months of the ``cost`` outcomes."""
+    return sp.months_needed(tuple(o for o in outcomes if o.measure == "cost"))
+
+
+def raw_values(out, months: list[str], cost_from: str = "2021-04",
+               window_months: list[str] | None = None) -> dict[str, float]:
+    """Extreme-poor persons in, and spending through, each month of a run.
+
+    For each month of ``window_months`` also ``spending_window_<m>``, the spending from
+    ``cost_from`` through it, and ``extreme_poverty_rate_<m>``.
+    """
     dates = list(out.dates)
     spent = (np.sum([np.asarray(p.spending, dtype=np.float64)[:len(dates)]
                      for p in out.policies], axis=0) if out.policies else np.zeros(len(dates)))
     spent[0] = 0.0  # March 2021 is the starting state: spending is counted from April 2021
     cum = np.cumsum(spent)
     res = {}
+    first = dates.index(cost_from) if cost_from in dates else 0
+    before = float(cum[first - 1]) if first > 0 else 0.0
     for m in months:
         t = dates.index(m)
         k = m.replace("-", "_")
         res[f"extreme_poor_persons_{k}"] = float(out.indicators["extreme_poor_persons"][t])
         res[f"spending_{k}"] = float(cum[t])
+        if window_months and m in window_months:
+            res[f"spending_window_{k}"] = float(cum[t]) - before
+            res[f"extreme_poverty_rate_{k}"] = float(out.indicators["extreme_poverty_rate"][t])
     return res
 
 
-def outcome_values(out, outcomes: tuple[sp.Outcome, ...], cf_months: list[str]) -> dict:
-    """The outcomes of one run (persons lifted and extra spending come later, in combine)."""
+def outcome_values(out, outcomes: tuple[sp.Outcome, ...], cf_months: list[str],
+                   cost_from: str = "2021-04") -> dict:
+    """The outcomes of one run (persons lifted, extra spending and cost come later, in combine)."""
     dates = list(out.dates)
-    res = raw_values(out, sorted({o.month for o in outcomes}))
+    res = raw_values(out, sorted({o.month for o in outcomes}), cost_from, cost_months(outcomes))
     values: dict[str, float] = {k: v for k, v in res.items()
-                                if any(k.endswith(m.replace("-", "_")) for m in cf_months)}
+                                if any(k.endswith(m.replace("-", "_")) for m in cf_months)
+                                and not k.startswith("extreme_poverty_rate_")}
     for o in outcomes:
         t = dates.index(o.month)
         rate = float(out.indicators["extreme_poverty_rate"][t])
@@ -272,8 +323,9 @@ def _lever_describer(base: Scenario, end: str, file: str):
     def describe(path: str, key: str, file: str = file):
         if not path.startswith("policy:") or path.count(".") < 1:
             raise InputError(file, key, "a lever: a policy argument of the base scenario, "
-                             f"policy:LABEL.ARGUMENT with LABEL one of {', '.join(labels)}",
-                             path)
+                             f"policy:LABEL.ARGUMENT with LABEL one of {', '.join(labels)} "
+                             "(or a dotted parameter path with from: YYYY-MM, a dated "
+                             "change)", path)
         label, arg = path[len("policy:"):].split(".", 1)
         if label not in labels:
             raise InputError(file, key, f"a policy label of the base scenario {base.name}: "
@@ -350,6 +402,38 @@ def _parameter_describer(bases: list[Scenario], end: str, file: str):
     return describe
 
 
+def _dated_describer(bases: list[Scenario], end: str, file: str):
+    """``describe_dated(path, key, month, change)`` for levers with ``from:``.
+
+    Such a lever changes a scalar numeric parameter, one not fixed over a run, from a month.
+    """
+    describe = _parameter_describer(bases, end, file)
+
+    def describe_dated(path: str, key: str, month: str, change: str):
+        if path.startswith("policy:"):
+            raise InputError(file, key, "a dotted parameter path for a lever with from: (a "
+                             "policy argument takes no from:; set the policy's start)", path)
+        ptype, unit, label, _ = describe(path, key)
+        p = bases[0].params[path]
+        if p.fixed:
+            raise InputError(file, key, f"a parameter that may change during a run ({path} "
+                             "is fixed over a run)", path)
+
+        def check(value: Any, vkey: str) -> None:
+            if change == "add":
+                return  # added to the value in force and kept within its bounds when applied
+            for sc in bases:
+                try:
+                    sc.with_changes({path: {month: value}}, name=sc.name).check_run(end)
+                except InputError as exc:
+                    raise InputError(file, vkey, f"a value {path} can take from {month} "
+                                     f"({exc.expected})", value) from None
+
+        return ptype, unit, label, check
+
+    return describe_dated
+
+
 def _int(value: Any, file: str, key: str, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise InputError(file, key, f"an integer from {lo:,} to {hi:,}", value)
@@ -405,11 +489,24 @@ def sweep_from_mapping(data: Any, file: str, folder: Path, default_name: str, *,
                         ex.REPLICATIONS_MAX)
     seed = _int(data.get("seed", 20210301), file, "seed", 0, ex.SEED_MAX)
     check_settings(households, replications, seed, 1, end, file=file, prefix="")
-    base = load_scenario(_resolve(data["base"], folder, file, "base"))
+    from simulation.scenarios import Scenario
+
+    # From code (povsim search) the base and counterfactual may be scenarios built in memory;
+    # the content then names them, and the digest covers them through their records.
+    data = dict(data)
+    built = {}
+    for key in ("base", "counterfactual"):
+        if isinstance(data.get(key), Scenario):
+            built[key] = data[key]
+            data[key] = f"<scenario {data[key].name}>"
+    base = built.get("base") or load_scenario(_resolve(data["base"], folder, file, "base"))
     base.check_run(end)
     cf = None
-    if data.get("counterfactual") is not None:
+    if "counterfactual" in built:
+        cf = built["counterfactual"]
+    elif data.get("counterfactual") is not None:
         cf = load_scenario(_resolve(data["counterfactual"], folder, file, "counterfactual"))
+    if cf is not None:
         cf.check_run(end)
 
     levers_raw = data.get("levers") or {}
@@ -418,10 +515,11 @@ def sweep_from_mapping(data: Any, file: str, folder: Path, default_name: str, *,
         if not isinstance(raw, Mapping):
             raise InputError(file, key, "a mapping of input names to {path, range or values}",
                              raw)
-    describe_lever = _lever_describer(base, end, file)
-    levers = tuple(sp.read_input(n, e, "lever", file, describe_lever)
-                   for n, e in levers_raw.items())
     bases = [base] + ([cf] if cf is not None else [])
+    describe_lever = _lever_describer(base, end, file)
+    describe_dated = _dated_describer(bases, end, file)
+    levers = tuple(sp.read_input(n, e, "lever", file, describe_lever, describe_dated)
+                   for n, e in levers_raw.items())
     describe_param = _parameter_describer(bases, end, file)
     uncertainties, posterior = [], None
     for n, e in unc_raw.items():
@@ -441,8 +539,14 @@ def sweep_from_mapping(data: Any, file: str, folder: Path, default_name: str, *,
         else:
             uncertainties.append(sp.read_input(n, e, "uncertainty", file, describe_param))
     names = [i.name for i in (*levers, *uncertainties)]
-    paths = [i.path for i in (*levers, *uncertainties)] + list(posterior.paths if posterior
-                                                               else [])
+    # A dated lever may change a path an uncertainty or the posterior sets for the whole run
+    # (the lever's value applies from its month, on top of it); two levers may not share one.
+    dated = [i.path for i in levers if i.is_dated_parameter]
+    for i, p in enumerate(dated):
+        if p in dated[:i]:
+            raise InputError(file, "levers", "each path once among the dated levers", p)
+    paths = [i.path for i in (*levers, *uncertainties) if not i.is_dated_parameter] + list(
+        posterior.paths if posterior else [])
     for i, p in enumerate(paths):
         if p in paths[:i]:
             raise InputError(file, "uncertainties" if i >= len(levers) else "levers",
@@ -461,7 +565,8 @@ def sweep_from_mapping(data: Any, file: str, folder: Path, default_name: str, *,
         if k not in ("levers", "uncertainties"):
             raise InputError(file, f"design.{k}", "levers or uncertainties (each "
                              "{sampler: ...})")
-    design = {"levers": sp.read_group(design_raw.get("levers"), "levers", len(levers), file),
+    design = {"levers": sp.read_group(design_raw.get("levers"), "levers", len(levers), file,
+                                      levers),
               "uncertainties": sp.read_group(design_raw.get("uncertainties"), "uncertainties",
                                              len(uncertainties), file)}
     if design["uncertainties"].sampler == "posterior" and posterior is None:
@@ -484,6 +589,13 @@ def sweep_from_mapping(data: Any, file: str, folder: Path, default_name: str, *,
         month = f"{always[-7:-3]}-{always[-2:]}"
         if always not in names_out and ex.n_months(end) > ex.n_months(month) - 1:
             names_out.append(always)
+    cost_from = "2021-04"
+    if data.get("cost_from") is not None:
+        from simulation.parameter_set import month_index as _mi
+
+        cost_from = sp.month_label(inputs.parse_month(
+            data["cost_from"], file=file, key="cost_from", first=_mi("2021-04"),
+            last=_mi(end), what="the first month of the cost outcomes' window"))
     outcomes = []
     for i, o in enumerate(names_out):
         key = f"outcomes[{i}]"
@@ -491,7 +603,10 @@ def sweep_from_mapping(data: Any, file: str, folder: Path, default_name: str, *,
             raise InputError(file, key, "each outcome once", o)
         if o in names:
             raise InputError(file, key, "an outcome name that is not an input's", o)
-        outcomes.append(sp.read_outcome(o, end, cf is not None, file, key))
+        outcome = sp.read_outcome(o, end, cf is not None, file, key)
+        if outcome.measure == "cost" and outcome.month < cost_from:
+            raise InputError(file, key, f"a cost month from cost_from ({cost_from}) on", o)
+        outcomes.append(outcome)
 
     n_lev = points_count(design["levers"], levers)
     n_unc = points_count(design["uncertainties"], tuple(uncertainties))
@@ -511,7 +626,11 @@ def sweep_from_mapping(data: Any, file: str, folder: Path, default_name: str, *,
         cf_params=cf.params if cf is not None else None,
         cf_policies=cf.policy_specs() if cf is not None else None,
         households=households, end=end,
-        levers={i.name: (i.policy_label, i.argument, i.type) for i in levers},
+        levers={i.name: (i.policy_label, i.argument, i.type) for i in levers
+                if not i.is_dated_parameter},
+        dated_levers={i.name: (i.path, i.from_month, i.change, i.type) for i in levers
+                      if i.is_dated_parameter},
+        cost_from=cost_from,
         uncertainties={i.name: (i.path, i.type) for i in uncertainties},
         posterior=((posterior.paths, posterior.draws, posterior.ids) if posterior is not None
                    else None),

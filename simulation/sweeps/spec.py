@@ -74,7 +74,7 @@ from simulation.measures import INDICATOR_NAMES, INDICATORS
 from simulation.parameter_set import check_value, month_index, month_label
 
 #: Samplers a design group may use.
-SAMPLERS = ("grid", "latin_hypercube", "sobol", "morris", "posterior", "base")
+SAMPLERS = ("grid", "latin_hypercube", "sobol", "morris", "posterior", "base", "points")
 #: Most model runs a sweep may have (design runs plus counterfactual runs).
 MAX_MODEL_RUNS = 1_000_000
 #: Most household-runs (model runs x households) a sweep may have without ``--yes``: about
@@ -93,6 +93,9 @@ MEASURES = {
                        "Rp", False, True),
     "persons_lifted": ("Extreme-poor persons in the counterfactual minus in the run", "persons",
                        False, True),
+    "cost": ("Spending minus the counterfactual's, from the sweep's cost_from month through "
+             "the month (the booked spending above the counterfactual over the window)", "Rp",
+             False, True),
 }
 ALWAYS = ("band_2024_03", "band_2024_12")
 DEFAULT_OUTCOMES = ("extreme_poverty_rate_2024_03", "extreme_poverty_rate_2024_12",
@@ -107,9 +110,13 @@ _POLICY_PREFIX = "policy:"
 _NUMERIC = ("float", "int", "rate", "money")
 _RESERVED = ("run", "lever_point", "uncertainty_point", "replication", "seed", "error")
 _KEYS = ("name", "description", "base", "counterfactual", "households", "replications", "seed",
-         "end", "levers", "uncertainties", "design", "outcomes")
+         "end", "levers", "uncertainties", "design", "outcomes", "cost_from")
 _REQUIRED = ("description", "base", "households", "design")
-_INPUT_KEYS = ("path", "range", "values", "levels", "label", "reason", "unit")
+_INPUT_KEYS = ("path", "range", "values", "levels", "label", "reason", "unit", "from", "change")
+#: How a dated parameter lever changes its parameter from its month: ``set`` (the lever's value)
+#: or ``add`` (the lever's value added to the value in force then, within the parameter's
+#: bounds; 0 leaves the run unchanged).
+CHANGES = ("set", "add")
 POSTERIOR_WEIGHT = "weight"
 POSTERIOR_DRAW = "draw"
 
@@ -131,6 +138,10 @@ class Input:
         unit: Unit of the value.
         reason: Why this range (a source, or a labelled assumption).
         source: ``range``, ``values`` or ``posterior`` (drawn from a posterior file).
+        from_month: For a lever that is a dated parameter change, the month (``YYYY-MM``) it
+            applies from (``{from_month: value}``); None for a policy argument or an
+            uncertainty.
+        change: ``set`` or ``add`` (see :data:`CHANGES`), for a dated parameter lever.
     """
 
     name: str
@@ -145,6 +156,13 @@ class Input:
     unit: str = ""
     reason: str = ""
     source: str = "range"
+    from_month: str | None = None
+    change: str = "set"
+
+    @property
+    def is_dated_parameter(self) -> bool:
+        """Whether the input is a lever that changes a parameter from a month."""
+        return self.from_month is not None
 
     @property
     def policy_label(self) -> str:
@@ -166,7 +184,9 @@ class Input:
                 "range": [self.low, self.high],
                 "values": list(self.values) if self.values is not None else None,
                 "levels": self.levels, "source": self.source, "label": self.label,
-                "unit": self.unit, "reason": self.reason}
+                "unit": self.unit, "reason": self.reason,
+                **({"from": self.from_month, "change": self.change}
+                   if self.from_month is not None else {})}
 
 
 @dataclass(frozen=True)
@@ -213,12 +233,15 @@ class Group:
             (``morris``); None for ``grid`` and ``base``.
         levels: Morris levels (default 4).
         second_order: Sobol second-order indices (doubles the sample).
+        points: The explicit points of a ``points`` design, one tuple of values per point (in
+            the group's input order); empty for the other samplers.
     """
 
     sampler: str
     n: int | None = None
     levels: int | None = None
     second_order: bool = False
+    points: tuple[tuple[float, ...], ...] = ()
 
     def to_dict(self) -> dict:
         """What ``sweep.json`` records of the group's sampler."""
@@ -229,6 +252,8 @@ class Group:
             out["levels"] = self.levels
         if self.sampler == "sobol":
             out["second_order"] = self.second_order
+        if self.sampler == "points":
+            out["points"] = [list(p) for p in self.points]
         return out
 
 
@@ -316,17 +341,21 @@ def _number(value: Any, file: str, key: str) -> float:
     return v
 
 
-def read_input(name: Any, entry: Any, kind: str, file: str, describe) -> Input:
+def read_input(name: Any, entry: Any, kind: str, file: str, describe,
+               describe_dated=None) -> Input:
     """Read one lever or uncertainty entry.
 
     Args:
         name: The entry's key (the input's name).
         entry: Its mapping (``path``, ``range`` or ``values``, ``levels``, ``label``,
-            ``reason``, ``unit``).
+            ``reason``, ``unit``; for a lever that is a dated parameter change, ``from:
+            YYYY-MM`` and optionally ``change: set`` or ``add``).
         kind: ``lever`` or ``uncertainty``.
         file: The sweep file (for errors).
         describe: ``describe(path, key) -> (type, unit, label, check)``: what the path is, and
             a function ``check(value, key)`` that raises for a value it cannot take.
+        describe_dated: ``describe_dated(path, key, month, change)``, the same for a lever
+            with ``from:`` (None: such levers are refused).
     """
     group = "levers" if kind == "lever" else "uncertainties"
     if not isinstance(name, str) or not _INPUT_NAME_RE.fullmatch(name) or name in _RESERVED:
@@ -343,7 +372,24 @@ def read_input(name: Any, entry: Any, kind: str, file: str, describe) -> Input:
     path = entry["path"]
     if not isinstance(path, str):
         raise InputError(file, f"{key}.path", "a text path", path)
-    ptype, unit, label, check = describe(path, f"{key}.path")
+    from_month, change = None, "set"
+    if "from" in entry or "change" in entry:
+        if kind != "lever" or describe_dated is None:
+            raise InputError(file, f"{key}.from", "no from: or change: for an uncertainty (it "
+                             "applies over the whole run; a dated change is a lever)")
+        if "from" not in entry:
+            raise InputError(file, f"{key}.from", "this key with change: (the month the lever "
+                             "changes its parameter from, YYYY-MM)")
+        m = inputs.parse_month(entry["from"], file=file, key=f"{key}.from",
+                               first=month_index("2021-04"), what="the month the lever "
+                               "applies from (April 2021 or later)")
+        from_month = month_label(m)
+        change = entry.get("change", "set")
+        if change not in CHANGES:
+            raise InputError(file, f"{key}.change", f"one of {', '.join(CHANGES)}", change)
+        ptype, unit, label, check = describe_dated(path, f"{key}.path", from_month, change)
+    else:
+        ptype, unit, label, check = describe(path, f"{key}.path")
     if ("range" in entry) == ("values" in entry):
         raise InputError(file, key, "either range: [low, high] or values: [...]",
                          sorted(k for k in entry if k in ("range", "values")))
@@ -390,20 +436,26 @@ def read_input(name: Any, entry: Any, kind: str, file: str, describe) -> Input:
     return Input(name=name, kind=kind, path=path, type=ptype, low=low, high=high,
                  values=values, levels=levels, label=texts["label"] or label,
                  unit=texts["unit"] or unit, reason=texts["reason"],
-                 source="range" if values is None else "values")
+                 source="range" if values is None else "values", from_month=from_month,
+                 change=change)
 
 
-def read_group(value: Any, group: str, n_inputs: int, file: str) -> Group:
-    """Read one design group: ``{sampler: ..., n: ..., levels: ..., second_order: ...}``."""
+def read_group(value: Any, group: str, n_inputs: int, file: str,
+               inputs_of: tuple[Input, ...] | None = None) -> Group:
+    """Read one design group: ``{sampler: ..., n: ..., levels: ..., second_order: ...}``.
+
+    A ``points`` design lists its points (``points: [{name: value, ...}, ...]``), checked
+    against the group's inputs ``inputs_of``.
+    """
     key = f"design.{group}"
     if value is None:
         value = {"sampler": "base" if n_inputs == 0 else "grid"}
     if not isinstance(value, Mapping):
         raise InputError(file, key, "a mapping with a sampler", value)
     for k in value:
-        if k not in ("sampler", "n", "levels", "second_order"):
+        if k not in ("sampler", "n", "levels", "second_order", "points"):
             raise InputError(file, f"{key}.{k}", "one of the keys sampler, n, levels, "
-                             "second_order")
+                             "second_order, points")
     sampler = value.get("sampler")
     if sampler not in SAMPLERS:
         raise InputError(file, f"{key}.sampler", f"a known design: {', '.join(SAMPLERS)}",
@@ -444,7 +496,42 @@ def read_group(value: Any, group: str, n_inputs: int, file: str) -> Group:
     if not isinstance(second, bool) or (second and sampler != "sobol"):
         raise InputError(file, f"{key}.second_order", "true or false, for a sobol design",
                          second)
-    return Group(sampler=sampler, n=n, levels=levels, second_order=second)
+    points: tuple[tuple[float, ...], ...] = ()
+    if sampler == "points":
+        points = _read_points(value.get("points"), inputs_of or (), file, f"{key}.points")
+    elif "points" in value:
+        raise InputError(file, f"{key}.points", "points only for a points design",
+                         value["points"])
+    return Group(sampler=sampler, n=n, levels=levels, second_order=second, points=points)
+
+
+def _read_points(raw: Any, group_inputs: tuple[Input, ...], file: str,
+                 key: str) -> tuple[tuple[float, ...], ...]:
+    """Explicit design points: a list of ``{input name: value}``, every input once, in range."""
+    if not isinstance(raw, list) or not raw:
+        raise InputError(file, key, "a non-empty list of points, each {input name: value}", raw)
+    if len(raw) > MAX_POINTS:
+        raise InputError(file, key, f"at most {MAX_POINTS:,} points", len(raw))
+    names = [i.name for i in group_inputs]
+    out = []
+    for n, point in enumerate(raw):
+        pk = f"{key}[{n}]"
+        if not isinstance(point, Mapping) or sorted(point) != sorted(names):
+            raise InputError(file, pk, f"a mapping with a value for each of {', '.join(names)}",
+                             point)
+        row = []
+        for inp in group_inputs:
+            v = _number(point[inp.name], file, f"{pk}.{inp.name}")
+            ok = (v in inp.values) if inp.values is not None else inp.low <= v <= inp.high
+            if not ok:
+                raise InputError(file, f"{pk}.{inp.name}", "one of its values" if inp.values
+                                 is not None else f"a value in its range [{inp.low:g}, "
+                                 f"{inp.high:g}]", point[inp.name])
+            row.append(v)
+        out.append(tuple(row))
+    if len(set(out)) != len(out):
+        raise InputError(file, key, "each point once", raw)
+    return tuple(out)
 
 
 def read_outcome(name: Any, end: str, has_counterfactual: bool, file: str, key: str) -> Outcome:
