@@ -431,9 +431,11 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
         bases: Blocks that build their own start (population and burn-in), the first
             ``bases``; block ``i`` after them starts from a copy of block ``i % bases``'s
             burned-in model with its own random streams from April 2021 on
-            (:func:`start_from_base`). Default: ``processes`` (those builds run side by side);
-            ``bases`` equal to the number of blocks builds every block. With ``client``
-            every block builds its own start (Dask workers on other machines need not
+            (:func:`start_from_base`), a speed-up for local runs (two bases build side by
+            side on two processes). Default: the number of blocks (every block builds its
+            own start), so the answer does not depend on ``processes`` or the executor; the
+            same ``bases`` gives the same answer with any ``processes``. With ``client``
+            ``bases`` must be the number of blocks (Dask workers on other machines need not
             share a folder to pass a start through).
 
     Raises:
@@ -445,12 +447,12 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
     sizes = check_sizes(total, block_households, processes, seed, end, params)
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
     if bases is None:
-        bases = processes
-    if client is not None:
-        bases = len(sizes)  # on a cluster every block builds its own start
+        bases = len(sizes)  # every block builds its own start: the same answer anywhere
     if isinstance(bases, bool) or not isinstance(bases, int | np.integer) or bases < 1:
         raise InputError("run_full_scale", "bases", "an integer of at least 1", bases)
     bases = min(int(bases), len(sizes))
+    if client is not None and bases < len(sizes):
+        raise InputError("run_full_scale", "bases", _CLUSTER_BASES, bases)
     run = run_record(params, policies, total, sizes, seed, end, bases)
     out = None
     if out_dir is not None:
@@ -459,6 +461,10 @@ def run_full_scale(params: ParameterSet | None = None, policies: list | None = N
     with inputs.stop_on_signals():
         return _run_blocks(params, policies, total, sizes, seeds, processes, seed, end, out,
                            run, log, bases, client)
+
+
+_CLUSTER_BASES = ("the number of blocks on a Dask cluster (its workers need not share the folder "
+                  "a burned-in base is passed through)")
 
 
 def build_base(params: ParameterSet, n_households: int, seed: np.random.SeedSequence,
@@ -711,8 +717,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--bases", default=None, metavar="B",
                     help="blocks that build their own start (population and burn-in); the "
                          "others start from a copy of one of them with their own random "
-                         "numbers from April 2021 on (default: --processes; the number of "
-                         "blocks builds every block; with --scheduler every block builds its own)")
+                         "numbers from April 2021 on (default: the number of blocks, every "
+                         "block builds its own; e.g. --bases 2 builds two side by side; not with "
+                         "--scheduler)")
     ap.add_argument("--out", default="outputs/fullscale", metavar="DIR",
                     help="folder for blocks and results: new, empty, or this same run's folder "
                          "to resume (default outputs/fullscale)")
@@ -774,10 +781,10 @@ def _main(args: argparse.Namespace) -> int:
              if args.households is not None else national_households(params))
     sizes = check_sizes(total, block_households, processes, seed, args.end, params, file=CMD,
                         prefix="--")
-    bases = (inputs.parse_int(args.bases, file=CMD, key="--bases", lo=1, hi=MAX_BLOCKS)
-             if args.bases is not None else processes)
-    if args.scheduler is not None:
-        bases = len(sizes)  # on a cluster every block builds its own start
+    bases = (min(inputs.parse_int(args.bases, file=CMD, key="--bases", lo=1, hi=MAX_BLOCKS),
+                 len(sizes)) if args.bases is not None else len(sizes))
+    if args.scheduler is not None and bases < len(sizes):
+        raise InputError(CMD, "--bases", _CLUSTER_BASES + " with --scheduler", args.bases)
     check_folder(args.out, run_record(params, policies, total, sizes, seed, args.end, bases))
     client = None
     if args.scheduler is not None:
