@@ -167,12 +167,12 @@ def format_summary(summ: dict, result: ex.ExperimentResult, out: Path) -> str:
     95% Clopper-Pearson interval in brackets.
     """
     post = summ.get("posterior")
+    what = (f"each with its own draw of the posterior {post['file']} "
+            f"({post['distinct_draws_used']} distinct of {post['rows']} draws): parameter and "
+            "model uncertainty" if post else
+            "point parameters (no posterior): the intervals carry the model's noise only")
     lines = [f"Extreme poverty (% of persons) over {result.replications} replication(s) of "
-             f"{result.households:,} households, "
-             + (f"each with its own draw of the posterior {post['file']} "
-                f"({post['distinct_draws_used']} distinct of {post['rows']} draws): parameter "
-                "and model uncertainty" if post else
-                "point parameters (no posterior): the intervals carry the model's noise only")]
+             f"{result.households:,} households,", f"  {what}"]
     rows = []
     for name, per_month in summ["scenarios"].items():
         for month, s in per_month.items():

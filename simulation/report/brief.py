@@ -135,6 +135,13 @@ def answer(run: RunFolder, lang: str) -> list[str]:
         month = months[0]
         out.append(t("answer_month_only", lang, scenario=label,
                      month=i18n.month_text(month, lang), **_figures(per[month], lang)))
+    zero_of = [m for m in ("2024-03", "2024-12") if m in months
+               and per[m].get("n_target_band") == 0 and per[m].get("p_target_band_ci95")]
+    if zero_of:  # a standard error of 0 is not a chance of 0: say what R replications rule out
+        out.append(t("answer_none_met", lang, replications=i18n.number(run.replications, 0, lang),
+                     months=" / ".join(i18n.month_text(m, lang) for m in zero_of),
+                     upper=i18n.share(max(per[m]["p_target_band_ci95"][1] for m in zero_of),
+                                      lang)))
     last = months[-1]
     entry = summ["accounting"]["scenarios"].get(main, {})
     impact = entry.get(last, {}).get("impact")
@@ -409,7 +416,7 @@ def _pdf(s: dict, rows: list[Row], assumed: list, sourced: list, lang: str, fold
     heading(t("table_h", lang))
     pdf.set_font("DejaVu", size=6.8)
     grey = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
-    with pdf.table(col_widths=(20, 11, 15, 24, 13, 13, 11, 23, 12), line_height=3.4,
+    with pdf.table(col_widths=(18, 11, 15, 28, 12, 12, 13, 18, 15), line_height=3.4,
                    text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT",
                                "RIGHT", "RIGHT"), headings_style=grey, padding=0.8,
                    borders_layout="HORIZONTAL_LINES") as table:

@@ -150,6 +150,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "{median} ± {median_se} (interval 50% {p25} s.d. {p75}; interval 90% {p05} s.d. "
         "{p95}). Peluang 0,00% (dibulatkan seperti BPS) adalah {p_zero} ± {p_zero_se}; "
         "peluang paling tinggi 1% adalah {p_band} ± {p_band_se}."),
+    "answer_none_met": (
+        "No replication is at or below 1% in {months}: with {replications} replications that "
+        "says the chance is below {upper} (95% Clopper-Pearson upper bound), not that it is "
+        "zero.",
+        "Tidak ada replikasi yang paling tinggi 1% pada {months}: dengan {replications} "
+        "replikasi, artinya peluangnya di bawah {upper} (batas atas 95% Clopper-Pearson), "
+        "bukan nol."),
     "answer_none": ("The run ends before March 2024, so it does not answer the question; see "
                     "the charts for the months it covers.",
                     "Run berakhir sebelum Maret 2024, sehingga tidak menjawab pertanyaan; lihat "
