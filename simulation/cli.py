@@ -20,6 +20,7 @@ from pathlib import Path
 from simulation import api, inputs
 from simulation import experiments as ex
 from simulation.errors import InputError
+from simulation.posterior import load_for_run
 from simulation.sweeps import commands as sweep_commands
 
 CMD = "<command line>"
@@ -62,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None, metavar="DIR",
                      help="output folder, new or empty (default "
                           "outputs/<scenario names joined by +>-<YYYYmmdd-HHMMSS>)")
+    run.add_argument("--posterior", default="default", metavar="FILE|none",
+                     help="parameter draws, one per replication (the same in every scenario): "
+                          "a posterior CSV, or none for the point parameters (default "
+                          "calibration/posterior.csv when it exists, else none)")
     _add_report_parser(commands)
     _add_app_parser(commands)
     sweep_commands.add_parsers(commands)  # sweep, sensitivity, discover
@@ -136,35 +141,52 @@ def _run(args: argparse.Namespace, command_line: str) -> int:
     ex.check_settings(households, replications, seed, workers, args.end)
     scenarios = [api.load_scenario(path) for path in args.scenarios]
     scenarios = ex.check_scenarios(scenarios, args.end, file=CMD)
+    posterior = load_for_run(args.posterior, scenarios, args.end, file=CMD, key="--posterior")
     out = ex.check_out_dir(args.out if args.out is not None
                            else _default_out([s.name for s in scenarios]))
 
     # 2. Run, then write the folder atomically.
     print(f"povsim: {len(scenarios)} scenario(s) x {replications} replication(s), "
           f"{households:,} households, {ex.START} to {args.end}, "
-          f"{min(workers, len(scenarios) * replications)} worker(s)", file=sys.stderr)
+          f"{min(workers, len(scenarios) * replications)} worker(s), "
+          + (f"posterior {posterior.file} ({len(posterior.ids)} draws)" if posterior
+             else "point parameters (no posterior)"), file=sys.stderr)
     results = api.run(scenarios, households=households, replications=replications, seed=seed,
-                      end=args.end, workers=workers, progress=sys.stderr.isatty())
+                      end=args.end, workers=workers, progress=sys.stderr.isatty(),
+                      posterior=posterior)
     out = results.save(out, command_line)
     print(format_summary(results.summary_dict(), results.experiment, out))
     return 0
 
 
 def format_summary(summ: dict, result: ex.ExperimentResult, out: Path) -> str:
-    """Return the human summary: a small table of extreme poverty per scenario and month."""
+    """Return the human summary: the answer per scenario and month, then spending.
+
+    Extreme poverty in percent: median, 50% and 90% intervals over replications, P(0.00%) and
+    P(<=1%), each with its Monte Carlo standard error (``±``) and, for the probabilities, the
+    95% Clopper-Pearson interval in brackets.
+    """
+    post = summ.get("posterior")
+    what = (f"each with its own draw of the posterior {post['file']} "
+            f"({post['distinct_draws_used']} distinct of {post['rows']} draws): parameter and "
+            "model uncertainty" if post else
+            "point parameters (no posterior): the intervals carry the model's noise only")
     lines = [f"Extreme poverty (% of persons) over {result.replications} replication(s) of "
-             f"{result.households:,} households"]
+             f"{result.households:,} households,", f"  {what}"]
     rows = []
     for name, per_month in summ["scenarios"].items():
         for month, s in per_month.items():
             rows.append((
                 name, month,
-                _pct(s["extreme_poverty_rate_median"]),
-                f"{_pct(s['extreme_poverty_rate_p05'])}-{_pct(s['extreme_poverty_rate_p95'])}",
-                _share(s["p_target_zero"]), _share(s["p_target_band"]),
+                f"{_pct(s['extreme_poverty_rate_median'])} "
+                f"±{_pct(s.get('extreme_poverty_rate_median_se'))}",
+                _interval(s.get("extreme_poverty_rate_p25"), s.get("extreme_poverty_rate_p75")),
+                _interval(s["extreme_poverty_rate_p05"], s["extreme_poverty_rate_p95"]),
+                _probability(s, "zero"), _probability(s, "band"),
             ))
     if rows:
-        header = ("scenario", "month", "median", "p05-p95", "P(0.00%)", "P(<=1%)")
+        header = ("scenario", "month", "median", "50% interval", "90% interval",
+                  "P(0.00%)", "P(<=1%)")
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         for i, row in enumerate([header, *rows]):
             cells = [str(c).ljust(w) if j < 2 else str(c).rjust(w)
@@ -172,6 +194,9 @@ def format_summary(summ: dict, result: ex.ExperimentResult, out: Path) -> str:
             lines.append("  " + "  ".join(cells).rstrip())
             if i == 0:
                 lines.append("  " + "  ".join("-" * w for w in widths))
+        lines.append("  ± Monte Carlo standard error (quantiles: order statistics; "
+                     "probabilities: binomial), [95% Clopper-Pearson]; P(0.00%): a rate below "
+                     "0.005%, as BPS rounds")
     else:
         lines.append(f"  (no summary month {' or '.join(ex.SUMMARY_MONTHS)} in a run ending "
                      f"{result.end}; see timeseries.csv)")
@@ -179,6 +204,16 @@ def format_summary(summ: dict, result: ex.ExperimentResult, out: Path) -> str:
     lines.append(f"Output: {out}")
     lines.append(f"Wall time: {result.seconds_wall:.1f} s")
     return "\n".join(lines)
+
+
+def _interval(lo: float | None, hi: float | None) -> str:
+    return f"{_pct(lo)}-{_pct(hi)}"
+
+
+def _probability(s: dict, key: str) -> str:
+    ci = s.get(f"p_target_{key}_ci95")
+    text = f"{_share(s[f'p_target_{key}'])} ±{_share(s.get(f'p_target_{key}_se'))}"
+    return text + (f" [{_share(ci[0])}-{_share(ci[1])}]" if ci else "")
 
 
 _LEVER_SHORT = {"social_assistance": "assist", "job_creation": "jobs", "training": "training",

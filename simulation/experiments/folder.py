@@ -108,6 +108,7 @@ def manifest(result: ExperimentResult, command_line: str) -> dict:
             "seeds": [{"replication": r, "entropy": result.seed, "spawn_key": [r]}
                       for r in range(result.replications)],
         },
+        "posterior": _posterior_record(result),
         "households": result.households,
         "replications": result.replications,
         "start": START,
@@ -143,6 +144,25 @@ def manifest(result: ExperimentResult, command_line: str) -> dict:
                 for row in jobs.to_dict(orient="records")
             ],
         },
+    }
+
+
+def _posterior_record(result: ExperimentResult) -> dict | None:
+    """The posterior file, its digest and the draw each replication used (None: point run)."""
+    post = result.posterior
+    if post is None:
+        return None
+    return {
+        **post.to_dict(),
+        "rule": ("replication r runs every scenario with the row drawn with probability "
+                 "proportional to its weight from SeedSequence(run_seed(seed, r), "
+                 "spawn_key=(0x706F,)), run_seed(seed, r) being the first 64-bit word of "
+                 "SeedSequence(seed, spawn_key=(r,)) shifted right by one "
+                 "(simulation.posterior.replication_rows); the drawn values replace the "
+                 "baseline's, the scenario's own changes stay on top"),
+        "draws": [{"replication": r, "row": row, "draw": post.ids[row],
+                   "values": post.changes(row)}
+                  for r, row in enumerate(result.posterior_rows)],
     }
 
 

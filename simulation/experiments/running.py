@@ -32,6 +32,7 @@ from simulation.experiments.settings import (
 from simulation.initial_state import burn_in_months
 from simulation.measures import INDICATOR_NAMES
 from simulation.model import run_model
+from simulation.posterior import Posterior, replication_rows, with_draw
 from simulation.results import RunResult
 from simulation.scenarios import Scenario
 from simulation.streams import replication_seeds
@@ -61,6 +62,9 @@ class ExperimentResult:
             results (:class:`simulation.policies.Result`) month by month, one row per scenario
             x replication x policy x result x month.
         result_meta: ``{scenario: {label: {result: {"label", "unit", "kind"}}}}``.
+        posterior: The posterior the replications drew from, or None (the point parameters).
+        posterior_rows: Per replication, the posterior row it drew (empty without one); the
+            same in every scenario (common random numbers).
     """
 
     scenarios: list[Scenario]
@@ -77,6 +81,14 @@ class ExperimentResult:
     policy_results: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(POLICY_RESULT_COLUMNS)))
     result_meta: dict = field(default_factory=dict)
+    posterior: Posterior | None = None
+    posterior_rows: tuple[int, ...] = ()
+
+    def draw_id(self, replication: int) -> int | None:
+        """The posterior draw id replication ``replication`` used (None without a posterior)."""
+        if self.posterior is None:
+            return None
+        return self.posterior.ids[self.posterior_rows[replication]]
 
     @property
     def months(self) -> int:
@@ -91,7 +103,8 @@ class ExperimentResult:
 
 def run_experiment(scenarios: Sequence[Scenario], households: int, replications: int,
                    seed: int, end: str = "2024-12", workers: int = 1,
-                   progress: bool = False) -> ExperimentResult:
+                   progress: bool = False,
+                   posterior: Posterior | None = None) -> ExperimentResult:
     """Run every scenario with every replication seed and collect a tidy time series.
 
     Replication ``r`` uses ``replication_seeds(seed, replications)[r]`` in every scenario
@@ -104,6 +117,12 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
     which Python 3.12 warns about; spawn is also what macOS and Windows use, so runs behave the
     same everywhere. Its cost, importing the package once per worker (about a second), is small
     next to a replication.
+
+    With a ``posterior``, replication ``r`` runs every scenario with the posterior row
+    :func:`simulation.posterior.replication_rows` gives it (drawn from the root seed and
+    ``r`` in this process, so the draws do not depend on ``workers``), applied with
+    :func:`simulation.posterior.with_draw`: intervals over replications then carry the
+    parameters' uncertainty and the model's own noise together.
 
     Every input is checked first, here in the parent process (:func:`check_settings`,
     :func:`check_scenarios`). SIGTERM and SIGHUP stop the run as Ctrl-C does
@@ -118,6 +137,8 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
         end: Last month, ``YYYY-MM``.
         workers: Processes; 1 runs in this process.
         progress: Show a tqdm bar over months simulated (on stderr).
+        posterior: Parameter draws for the replications (already read and checked, see
+            :func:`simulation.posterior.load_for_run`), or None for the point parameters.
 
     Raises:
         InputError: for settings out of range, duplicate scenario names, or a scenario its
@@ -127,12 +148,33 @@ def run_experiment(scenarios: Sequence[Scenario], households: int, replications:
                    prefix="")
     scenarios = check_scenarios(scenarios, end)
     with inputs.stop_on_signals():
-        return _run_jobs(scenarios, households, replications, seed, end, workers, progress)
+        return _run_jobs(scenarios, households, replications, seed, end, workers, progress,
+                         posterior)
+
+
+def _job_params(scenarios: list[Scenario], posterior: Posterior | None,
+                rows: Sequence[int]) -> dict[tuple[int, int], object]:
+    """Each job's parameters: the scenario's, with its replication's posterior draw."""
+    if posterior is None:
+        return {(s, r): scenarios[s].params for s in range(len(scenarios))
+                for r in range(len(rows))}
+    by_row: dict[tuple[int, int], object] = {}
+    out = {}
+    for s in range(len(scenarios)):
+        for r, row in enumerate(rows):
+            if (s, row) not in by_row:
+                by_row[s, row] = with_draw(scenarios[s], posterior, row)
+            out[s, r] = by_row[s, row]
+    return out
 
 
 def _run_jobs(scenarios: list[Scenario], households: int, replications: int, seed: int,
-              end: str, workers: int, progress: bool) -> ExperimentResult:
+              end: str, workers: int, progress: bool,
+              posterior: Posterior | None = None) -> ExperimentResult:
     seeds = replication_seeds(seed, replications)
+    rows = (replication_rows(posterior, seed, replications) if posterior is not None
+            else [0] * replications)
+    params = _job_params(scenarios, posterior, rows)
     jobs = [(s, r) for s in range(len(scenarios)) for r in range(replications)]
     steps = n_months(end) - 1  # months stepped after March 2021
     # run_model reports each burn-in month too; the bar counts both.
@@ -145,7 +187,7 @@ def _run_jobs(scenarios: list[Scenario], households: int, replications: int, see
               file=sys.stderr, dynamic_ncols=True) as bar:
         if workers == 1:
             for s, r in jobs:
-                outputs[s, r] = run_model(scenarios[s].params, households, seeds[r], end=end,
+                outputs[s, r] = run_model(params[s, r], households, seeds[r], end=end,
                                           progress=bar.update,
                                           policies=scenarios[s].policies)
         else:
@@ -154,7 +196,7 @@ def _run_jobs(scenarios: list[Scenario], households: int, replications: int, see
                 initializer=inputs.worker_init, initargs=(os.getpid(),))
             try:
                 pending: dict[Future, tuple[int, int]] = {
-                    executor.submit(run_model, scenarios[s].params, households, seeds[r], end,
+                    executor.submit(run_model, params[s, r], households, seeds[r], end,
                                     None, scenarios[s].policies): (s, r)
                     for s, r in jobs
                 }
@@ -170,17 +212,20 @@ def _run_jobs(scenarios: list[Scenario], households: int, replications: int, see
             executor.shutdown(wait=True)
     seconds_wall = time.perf_counter() - t0
 
+    draw_ids = ([posterior.ids[row] for row in rows] if posterior is not None
+                else [None] * replications)
     frames, job_rows, spend_frames, result_frames = [], [], [], []
     result_meta: dict = {}
     for s, r in jobs:  # scenario order, then replication: independent of completion order
         out = outputs[s, r]
         name = scenarios[s].name
-        frames.append(timeseries_frame(name, r, seed, out))
+        frames.append(timeseries_frame(name, r, seed, out, draw_ids[r]))
         spend_frames.append(spending_frame(name, r, out))
         result_frames.append(policy_results_frame(name, r, out))
         result_meta[name] = {p.label: p.result_meta for p in out.policies if p.result_meta}
         job_rows.append({
-            "scenario": name, "replication": r, "seconds_build": out.seconds_build,
+            "scenario": name, "replication": r, "draw": draw_ids[r],
+            "seconds_build": out.seconds_build,
             "seconds_run": out.seconds_run, "labour_force_slots": out.labour_force_slots,
         })
     return ExperimentResult(
@@ -189,18 +234,24 @@ def _run_jobs(scenarios: list[Scenario], households: int, replications: int, see
         jobs=pd.DataFrame(job_rows), seconds_wall=seconds_wall,
         spending=_concat(spend_frames, SPENDING_COLUMNS, "rupiah"),
         policy_results=_concat(result_frames, POLICY_RESULT_COLUMNS, "value"),
-        result_meta=result_meta,
+        result_meta=result_meta, posterior=posterior,
+        posterior_rows=tuple(rows) if posterior is not None else (),
     )
 
 
 def timeseries_frame(scenario: str, replication: int, seed: int,
-                     out: RunResult) -> pd.DataFrame:
-    """One replication's indicators as tidy rows (:data:`ID_COLUMNS`, then the indicators)."""
+                     out: RunResult, draw: int | None = None) -> pd.DataFrame:
+    """One replication's indicators as tidy rows (:data:`ID_COLUMNS`, then the indicators).
+
+    ``draw`` is the posterior draw id the replication used (empty in the CSV without one).
+    """
     n = len(out.dates)
     frame = {
         "scenario": [scenario] * n,
         "replication": np.full(n, replication, dtype=np.int64),
         "seed": np.full(n, seed, dtype=np.int64),
+        # int64 ids, or NaN without a posterior (an empty cell in the CSV, NaN read back)
+        "draw": (np.full(n, np.nan) if draw is None else np.full(n, draw, dtype=np.int64)),
         "date": list(out.dates),
     }
     frame.update({k: np.asarray(out.indicators[k], dtype=np.float64) for k in INDICATOR_NAMES})

@@ -39,6 +39,7 @@ class Row:
     scenario: str
     month: str
     rate: str
+    intervals: str
     p_zero: str
     p_band: str
     spending: str
@@ -47,12 +48,41 @@ class Row:
 
     def cells(self) -> list[str]:
         """The cells in the table's order."""
-        return [self.scenario, self.month, self.rate, self.p_zero, self.p_band, self.spending,
-                self.lifted, self.per_person]
+        return [self.scenario, self.month, self.rate, self.intervals, self.p_zero, self.p_band,
+                self.spending, self.lifted, self.per_person]
 
 
 def _pct(x: float | None, lang: str) -> str:
     return i18n.number(None if x is None else 100 * x, 2, lang)
+
+
+def _pm(x: float | None, lang: str) -> str:
+    """``x`` (a fraction) in points of a percentage, two decimals; ``n/a`` when absent."""
+    return _pct(x, lang)
+
+
+def _chance(s: dict, key: str, lang: str) -> str:
+    """A chance with its binomial standard error in points: ``25% ± 10``."""
+    se = s.get(f"p_target_{key}_se")
+    text = i18n.share(s[f"p_target_{key}"], lang)
+    return text if se is None else f"{text} ± {i18n.number(100 * se, 0, lang)}"
+
+
+def _figures(s: dict, lang: str, suffix: str = "") -> dict[str, str]:
+    """The answer's figures of one month, formatted (keys ending in ``suffix``)."""
+    def q(key: str) -> str:
+        return i18n.percent(s.get(f"extreme_poverty_rate_{key}"), 2, lang)
+
+    def se(x: float | None, points: int) -> str:
+        return "n/a" if x is None else i18n.number(100 * x, points, lang)
+
+    out = {"median": q("median"), "p05": q("p05"), "p25": q("p25"), "p75": q("p75"),
+           "p95": q("p95"), "p_zero": i18n.share(s["p_target_zero"], lang),
+           "p_band": i18n.share(s["p_target_band"], lang),
+           "median_se": se(s.get("extreme_poverty_rate_median_se"), 2),
+           "p_zero_se": se(s.get("p_target_zero_se"), 0),
+           "p_band_se": se(s.get("p_target_band_se"), 0)}
+    return {k + suffix: v for k, v in out.items()}
 
 
 def scenario_rows(summary: dict, lang: str) -> list[Row]:
@@ -75,11 +105,14 @@ def scenario_rows(summary: dict, lang: str) -> list[Row]:
                 lifted = per_person = "-"
             rows.append(Row(
                 scenario=i18n.scenario_label(name, lang), month=i18n.month_text(month, lang),
-                rate=(f"{_pct(s['extreme_poverty_rate_median'], lang)} ("
-                      f"{_pct(s['extreme_poverty_rate_p05'], lang)} - "
-                      f"{_pct(s['extreme_poverty_rate_p95'], lang)})"),
-                p_zero=i18n.share(s["p_target_zero"], lang),
-                p_band=i18n.share(s["p_target_band"], lang),
+                rate=(_pct(s["extreme_poverty_rate_median"], lang)
+                      + (f" ± {_pm(s['extreme_poverty_rate_median_se'], lang)}"
+                         if s.get("extreme_poverty_rate_median_se") is not None else "")),
+                intervals=(f"{_pct(s.get('extreme_poverty_rate_p25'), lang)} - "
+                           f"{_pct(s.get('extreme_poverty_rate_p75'), lang)} / "
+                           f"{_pct(s['extreme_poverty_rate_p05'], lang)} - "
+                           f"{_pct(s['extreme_poverty_rate_p95'], lang)}"),
+                p_zero=_chance(s, "zero", lang), p_band=_chance(s, "band", lang),
                 spending=i18n.number(None if spend is None else spend / 1e12, 1, lang),
                 lifted=lifted, per_person=per_person))
     return rows
@@ -96,26 +129,19 @@ def answer(run: RunFolder, lang: str) -> list[str]:
     label = i18n.scenario_label(main, lang)
     out = []
     if "2024-03" in months and "2024-12" in months:
-        m, d = per["2024-03"], per["2024-12"]
-        out.append(t("answer", lang, scenario=label,
-                     median=i18n.percent(m["extreme_poverty_rate_median"], 2, lang),
-                     p05=i18n.percent(m["extreme_poverty_rate_p05"], 2, lang),
-                     p95=i18n.percent(m["extreme_poverty_rate_p95"], 2, lang),
-                     median_dec=i18n.percent(d["extreme_poverty_rate_median"], 2, lang),
-                     p05_dec=i18n.percent(d["extreme_poverty_rate_p05"], 2, lang),
-                     p95_dec=i18n.percent(d["extreme_poverty_rate_p95"], 2, lang),
-                     p_zero=i18n.share(m["p_target_zero"], lang),
-                     p_band=i18n.share(m["p_target_band"], lang)))
+        out.append(t("answer", lang, scenario=label, **_figures(per["2024-03"], lang),
+                     **_figures(per["2024-12"], lang, "_dec")))
     else:
         month = months[0]
-        m = per[month]
         out.append(t("answer_month_only", lang, scenario=label,
-                     month=i18n.month_text(month, lang),
-                     median=i18n.percent(m["extreme_poverty_rate_median"], 2, lang),
-                     p05=i18n.percent(m["extreme_poverty_rate_p05"], 2, lang),
-                     p95=i18n.percent(m["extreme_poverty_rate_p95"], 2, lang),
-                     p_zero=i18n.share(m["p_target_zero"], lang),
-                     p_band=i18n.share(m["p_target_band"], lang)))
+                     month=i18n.month_text(month, lang), **_figures(per[month], lang)))
+    zero_of = [m for m in ("2024-03", "2024-12") if m in months
+               and per[m].get("n_target_band") == 0 and per[m].get("p_target_band_ci95")]
+    if zero_of:  # a standard error of 0 is not a chance of 0: say what R replications rule out
+        out.append(t("answer_none_met", lang, replications=i18n.number(run.replications, 0, lang),
+                     months=" / ".join(i18n.month_text(m, lang) for m in zero_of),
+                     upper=i18n.share(max(per[m]["p_target_band_ci95"][1] for m in zero_of),
+                                      lang)))
     last = months[-1]
     entry = summ["accounting"]["scenarios"].get(main, {})
     impact = entry.get(last, {}).get("impact")
@@ -127,8 +153,14 @@ def answer(run: RunFolder, lang: str) -> list[str]:
             lo=i18n.number(impact["persons_lifted_p05"], 0, lang),
             hi=i18n.number(impact["persons_lifted_p95"], 0, lang),
             per_person=i18n.rupiah(per_person, lang), month=i18n.month_long(last, lang)))
-    out.append(t("answer_caveat", lang, replications=i18n.number(run.replications, 0, lang),
-                 households=i18n.number(run.households, 0, lang)))
+    post = summ.get("posterior")
+    sizes = {"replications": i18n.number(run.replications, 0, lang),
+             "households": i18n.number(run.households, 0, lang)}
+    if post:
+        out.append(t("answer_caveat_posterior", lang, posterior=Path(post["file"]).name,
+                     draws=i18n.number(post["distinct_draws_used"], 0, lang), **sizes))
+    else:
+        out.append(t("answer_caveat", lang, **sizes))
     return out
 
 
@@ -232,7 +264,8 @@ def caption(name: str, lang: str) -> str:
 
 
 def _table_header(lang: str) -> list[str]:
-    return [t(k, lang) for k in ("col_scenario", "col_month", "col_rate", "col_p_zero",
+    return [t(k, lang) for k in ("col_scenario", "col_month", "col_rate", "col_intervals",
+                                 "col_p_zero",
                                  "col_p_band", "col_spending", "col_lifted",
                                  "col_per_person")]
 
@@ -383,9 +416,9 @@ def _pdf(s: dict, rows: list[Row], assumed: list, sourced: list, lang: str, fold
     heading(t("table_h", lang))
     pdf.set_font("DejaVu", size=6.8)
     grey = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
-    with pdf.table(col_widths=(22, 12, 26, 12, 12, 13, 30, 15), line_height=3.4,
+    with pdf.table(col_widths=(18, 11, 15, 28, 12, 12, 13, 18, 15), line_height=3.4,
                    text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT",
-                               "RIGHT"), headings_style=grey, padding=0.8,
+                               "RIGHT", "RIGHT"), headings_style=grey, padding=0.8,
                    borders_layout="HORIZONTAL_LINES") as table:
         table.row(_table_header(lang))
         for row in rows:

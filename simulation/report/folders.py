@@ -217,7 +217,8 @@ def read_run(folder: Path | str) -> RunFolder:
 
     summary = _read_summary(path / "summary.json", names)
     ts_path = path / "timeseries.csv"
-    ts = read_csv(ts_path, "the timeseries.csv of a povsim run", ID_COLUMNS + USED_COLUMNS)
+    ts = read_csv(ts_path, "the timeseries.csv of a povsim run",  # draw: optional (older runs)
+                  tuple(c for c in ID_COLUMNS if c != "draw") + USED_COLUMNS)
     _check_timeseries(ts, ts_path, names, manifest["replications"], months)
     sp_path = path / "spending.csv"
     sp = read_csv(sp_path, "the spending.csv of a povsim run", SPENDING_COLUMNS)

@@ -128,20 +128,35 @@ TEXT: dict[str, tuple[str, str]] = {
     "answer_h": ("The answer", "Jawaban"),
     "answer": (
         "Under the {scenario} scenario the model puts extreme poverty in March 2024 at "
-        "{median} (90% interval {p05} to {p95}), and in December 2024 at {median_dec} "
-        "({p05_dec} to {p95_dec}). The chance of 0.00% in March 2024 is {p_zero}; the chance "
-        "of at most 1% is {p_band}.",
+        "{median} ± {median_se} (50% interval {p25} to {p75}; 90% interval {p05} to {p95}), "
+        "and in December 2024 at {median_dec} ± {median_se_dec} (50% interval {p25_dec} to "
+        "{p75_dec}; 90% interval {p05_dec} to {p95_dec}). The chance of 0.00% (as BPS rounds) "
+        "is {p_zero} ± {p_zero_se} in March 2024 and {p_zero_dec} ± {p_zero_se_dec} in "
+        "December 2024; the chance of at most 1% is {p_band} ± {p_band_se} and {p_band_dec} "
+        "± {p_band_se_dec}.",
         "Pada skenario {scenario}, model memperkirakan kemiskinan ekstrem Maret 2024 sebesar "
-        "{median} (interval 90% {p05} s.d. {p95}), dan Desember 2024 sebesar {median_dec} "
-        "({p05_dec} s.d. {p95_dec}). Peluang 0,00% pada Maret 2024 adalah {p_zero}; peluang "
-        "paling tinggi 1% adalah {p_band}."),
+        "{median} ± {median_se} (interval 50% {p25} s.d. {p75}; interval 90% {p05} s.d. "
+        "{p95}), dan Desember 2024 sebesar {median_dec} ± {median_se_dec} (interval 50% "
+        "{p25_dec} s.d. {p75_dec}; interval 90% {p05_dec} s.d. {p95_dec}). Peluang 0,00% "
+        "(dibulatkan seperti BPS) adalah {p_zero} ± {p_zero_se} pada Maret 2024 dan "
+        "{p_zero_dec} ± {p_zero_se_dec} pada Desember 2024; peluang paling tinggi 1% adalah "
+        "{p_band} ± {p_band_se} dan {p_band_dec} ± {p_band_se_dec}."),
     "answer_month_only": (
         "Under the {scenario} scenario the model puts extreme poverty in {month} at {median} "
-        "(90% interval {p05} to {p95}). The chance of 0.00% is {p_zero}; the chance of at most "
-        "1% is {p_band}.",
+        "± {median_se} (50% interval {p25} to {p75}; 90% interval {p05} to {p95}). The chance "
+        "of 0.00% (as BPS rounds) is {p_zero} ± {p_zero_se}; the chance of at most 1% is "
+        "{p_band} ± {p_band_se}.",
         "Pada skenario {scenario}, model memperkirakan kemiskinan ekstrem {month} sebesar "
-        "{median} (interval 90% {p05} s.d. {p95}). Peluang 0,00% adalah {p_zero}; peluang "
-        "paling tinggi 1% adalah {p_band}."),
+        "{median} ± {median_se} (interval 50% {p25} s.d. {p75}; interval 90% {p05} s.d. "
+        "{p95}). Peluang 0,00% (dibulatkan seperti BPS) adalah {p_zero} ± {p_zero_se}; "
+        "peluang paling tinggi 1% adalah {p_band} ± {p_band_se}."),
+    "answer_none_met": (
+        "No replication is at or below 1% in {months}: with {replications} replications that "
+        "says the chance is below {upper} (95% Clopper-Pearson upper bound), not that it is "
+        "zero.",
+        "Tidak ada replikasi yang paling tinggi 1% pada {months}: dengan {replications} "
+        "replikasi, artinya peluangnya di bawah {upper} (batas atas 95% Clopper-Pearson), "
+        "bukan nol."),
     "answer_none": ("The run ends before March 2024, so it does not answer the question; see "
                     "the charts for the months it covers.",
                     "Run berakhir sebelum Maret 2024, sehingga tidak menjawab pertanyaan; lihat "
@@ -156,25 +171,46 @@ TEXT: dict[str, tuple[str, str]] = {
     "answer_caveat": (
         "The intervals are the spread over {replications} replications of {households} "
         "sample households with the parameters fixed at their values: they show the model's "
-        "chance variation, not the uncertainty of its parameters.",
+        "chance variation, not the uncertainty of its parameters. ± is the Monte Carlo "
+        "standard error of {replications} replications.",
         "Interval adalah sebaran {replications} replikasi dari {households} rumah tangga "
         "sampel dengan parameter tetap: interval menunjukkan variasi acak model, bukan "
-        "ketidakpastian parameternya."),
+        "ketidakpastian parameternya. ± adalah galat baku Monte Carlo dari {replications} "
+        "replikasi."),
+    "answer_caveat_posterior": (
+        "The intervals are the spread over {replications} replications of {households} "
+        "sample households, each with its own draw of the parameters from the posterior "
+        "{posterior} ({draws} distinct draws): they carry the uncertainty of the parameters "
+        "and the model's chance variation together. ± is the Monte Carlo standard error of "
+        "{replications} replications (order statistics for the median, binomial for the "
+        "chances); more replications shrink it, not the intervals.",
+        "Interval adalah sebaran {replications} replikasi dari {households} rumah tangga "
+        "sampel, masing-masing dengan undian parameternya sendiri dari posterior {posterior} "
+        "({draws} undian berbeda): interval memuat ketidakpastian parameter dan variasi acak "
+        "model sekaligus. ± adalah galat baku Monte Carlo dari {replications} replikasi "
+        "(statistik urutan untuk median, binomial untuk peluang); menambah replikasi "
+        "memperkecilnya, bukan intervalnya."),
     "table_h": ("Scenarios", "Skenario"),
     "table_note": (
-        "Median and 5-95% over replications (from summary.json); P(0.00%): share of "
-        "replications whose rate rounds to 0.00% as BPS publishes it; P(<=1%): share at or "
-        "below 1%; spending: Rp trillion since {since}, mean over replications; persons lifted "
+        "Median ± its Monte Carlo standard error, 50% (25-75%) and 90% (5-95%) intervals over "
+        "replications (from summary.json); P(0.00%): share of replications whose rate rounds "
+        "to 0.00% as BPS publishes it (below 0.005%); P(<=1%): share at or below 1%; each "
+        "chance ± its binomial standard error in points; spending: Rp trillion since {since}, "
+        "mean over replications; persons lifted "
         "against the counterfactual in brackets, median (5-95%); Rp per person lifted: extra "
         "spending over the counterfactual divided by mean persons lifted.",
-        "Median dan 5-95% antar-replikasi (dari summary.json); P(0,00%): porsi replikasi yang "
-        "angkanya dibulatkan menjadi 0,00% seperti terbitan BPS; P(<=1%): porsi yang paling "
-        "tinggi 1%; belanja: Rp triliun sejak {since}, rata-rata antar-replikasi; penduduk "
+        "Median ± galat baku Monte Carlo-nya, interval 50% (25-75%) dan 90% (5-95%) "
+        "antar-replikasi (dari summary.json); P(0,00%): porsi replikasi yang angkanya "
+        "dibulatkan menjadi 0,00% seperti terbitan BPS (di bawah 0,005%); P(<=1%): porsi yang "
+        "paling tinggi 1%; setiap peluang ± galat baku binomialnya dalam poin; belanja: Rp "
+        "triliun sejak {since}, rata-rata antar-replikasi; penduduk "
         "terangkat dibanding kontrafaktual dalam kurung, median (5-95%); Rp per penduduk "
         "terangkat: tambahan belanja atas kontrafaktual dibagi rata-rata penduduk terangkat."),
     "col_scenario": ("Scenario", "Skenario"),
     "col_month": ("Month", "Bulan"),
-    "col_rate": ("Extreme poverty, % (5-95%)", "Kemiskinan ekstrem, % (5-95%)"),
+    "col_rate": ("Extreme poverty, % (median ± MC error)",
+                 "Kemiskinan ekstrem, % (median ± galat MC)"),
+    "col_intervals": ("50% / 90% interval", "Interval 50% / 90%"),
     "col_p_zero": ("P(0.00%)", "P(0,00%)"),
     "col_p_band": ("P(<=1%)", "P(<=1%)"),
     "col_spending": ("Spending, Rp T", "Belanja, Rp T"),

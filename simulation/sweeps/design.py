@@ -27,44 +27,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.errors import InputError
-from simulation.sweeps.spec import Group, Input, Posterior, SweepSpec
+from simulation.posterior import posterior_row, run_seed  # noqa: F401 (re-exported)
+from simulation.sweeps.spec import Group, Input, SweepSpec
 
 _GROUP_KEY = {"levers": 0, "uncertainties": 1}
 _DESIGN_TAG = 0xD5  # spawn-key tags keep design, run and posterior seeds apart
-_POSTERIOR_TAG = 0x706F
-
-
-def run_seed(seed: int, u: int) -> int:
-    """The 63-bit seed of scenario index ``u``.
-
-    ``SeedSequence(seed, spawn_key=(u,))``'s first 64-bit word, shifted right by one;
-    ``run_model(params, households, run_seed(seed, u))`` reruns the run exactly.
-
-    Examples:
-        >>> run_seed(1, 0) == run_seed(1, 0) != run_seed(1, 1)
-        True
-    """
-    state = np.random.SeedSequence(seed, spawn_key=(u,)).generate_state(1, np.uint64)
-    return int(state[0] >> np.uint64(1))
 
 
 def group_seed(seed: int, group: str) -> int:
     """The seed a group's sampler draws from (``SeedSequence(seed, spawn_key=(g, 0xD5))``)."""
     state = np.random.SeedSequence(seed, spawn_key=(_GROUP_KEY[group], _DESIGN_TAG))
     return int(state.generate_state(1, np.uint32)[0])
-
-
-def posterior_row(posterior: Posterior, run_seed_value: int) -> int:
-    """The posterior row a scenario index draws, with probability proportional to its weight.
-
-    Drawn from ``SeedSequence(run seed, spawn_key=(0x706F,))``, so the same seed draws the
-    same row on any machine.
-    """
-    rng = np.random.default_rng(np.random.SeedSequence(run_seed_value,
-                                                       spawn_key=(_POSTERIOR_TAG,)))
-    cdf = np.cumsum(posterior.weights)
-    return int(min(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"),
-                   len(cdf) - 1))
 
 
 def _salib_problem(inputs: tuple[Input, ...]) -> dict:

@@ -20,6 +20,8 @@ import numpy as np
 from simulation import inputs
 from simulation.errors import InputError
 from simulation.experiments import check_end, check_settings
+from simulation.experiments.answer import rounds_to_zero
+from simulation.posterior import parameter_describer
 from simulation.sweeps import spec as sp
 from simulation.sweeps.design import Design, make_design, points_count
 
@@ -247,7 +249,7 @@ def outcome_values(out, outcomes: tuple[sp.Outcome, ...], cf_months: list[str],
         if o.measure == "band":
             values[o.name] = float(rate <= 0.01)
         elif o.measure == "zero":
-            values[o.name] = float(round(rate * 100, 2) == 0)
+            values[o.name] = float(rounds_to_zero(rate))
         elif o.measure == "spending":
             values[o.name] = res[f"spending_{o.month.replace('-', '_')}"]
         elif o.needs_counterfactual:
@@ -370,44 +372,12 @@ def _rewrap(check, file: str):
     return wrapped
 
 
-def _parameter_describer(bases: list[Scenario], end: str, file: str):
-    """``describe(path, key)`` for uncertainties: a scalar numeric parameter."""
-
-    def describe(path: str, key: str, file: str = file):
-        params = bases[0].params
-        if path.startswith("policy:"):
-            raise InputError(file, key, "an uncertainty as a dotted parameter path (a policy "
-                             "argument is a lever: put it under levers:)", path)
-        if path not in params:
-            from simulation.parameter_set import _closest
-
-            near = _closest(path, params.paths())
-            raise InputError(file, key, "a known parameter path"
-                             + (f" (did you mean {near}?)" if near else ""), path)
-        p = params[path]
-        if p.type not in sp._NUMERIC or p.length is not None:
-            raise InputError(file, key, f"a scalar numeric parameter ({path} is "
-                             f"{p.type}{'' if p.length is None else ' list'})", path)
-
-        def check(value: Any, vkey: str) -> None:
-            for sc in bases:
-                try:
-                    sc.with_changes({path: value}, name=sc.name).check_run(end)
-                except InputError as exc:
-                    raise InputError(file, vkey, f"a value {path} can take ({exc.expected})",
-                                     value) from None
-
-        return p.type, p.unit, p.label or path, check
-
-    return describe
-
-
 def _dated_describer(bases: list[Scenario], end: str, file: str):
     """``describe_dated(path, key, month, change)`` for levers with ``from:``.
 
     Such a lever changes a scalar numeric parameter, one not fixed over a run, from a month.
     """
-    describe = _parameter_describer(bases, end, file)
+    describe = parameter_describer(bases, end, file)
 
     def describe_dated(path: str, key: str, month: str, change: str):
         if path.startswith("policy:"):
@@ -520,7 +490,7 @@ def sweep_from_mapping(data: Any, file: str, folder: Path, default_name: str, *,
     describe_dated = _dated_describer(bases, end, file)
     levers = tuple(sp.read_input(n, e, "lever", file, describe_lever, describe_dated)
                    for n, e in levers_raw.items())
-    describe_param = _parameter_describer(bases, end, file)
+    describe_param = parameter_describer(bases, end, file)
     uncertainties, posterior = [], None
     for n, e in unc_raw.items():
         if isinstance(e, Mapping) and "posterior" in e:

@@ -48,30 +48,31 @@ and uncertain inputs). ``band_2024_03`` and ``band_2024_12`` are always recorded
 A posterior file (the calibration's output) is a CSV with one column per dotted parameter path
 and a ``weight`` column (non-negative, not all zero; an optional ``draw`` column names the
 rows); each uncertainty point draws one row, with probability proportional to its weight, from
-its own seed (see :func:`simulation.sweeps.design.posterior_row`).
+its own seed (see :mod:`simulation.posterior`, which ``povsim run --posterior`` shares).
 
 Every mistake raises :class:`~simulation.errors.InputError` naming the file and the key.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from simulation import inputs
 from simulation.errors import InputError
 from simulation.measures import INDICATOR_NAMES, INDICATORS
 from simulation.parameter_set import check_value, month_index, month_label
+from simulation.posterior import (  # noqa: F401 (re-exported: the sweeps' names)
+    POSTERIOR_DRAW,
+    POSTERIOR_WEIGHT,
+    Posterior,
+    read_posterior,
+)
 
 #: Samplers a design group may use.
 SAMPLERS = ("grid", "latin_hypercube", "sobol", "morris", "posterior", "base", "points")
@@ -117,8 +118,6 @@ _INPUT_KEYS = ("path", "range", "values", "levels", "label", "reason", "unit", "
 #: or ``add`` (the lever's value added to the value in force then, within the parameter's
 #: bounds; 0 leaves the run unchanged).
 CHANGES = ("set", "add")
-POSTERIOR_WEIGHT = "weight"
-POSTERIOR_DRAW = "draw"
 
 
 @dataclass(frozen=True)
@@ -187,40 +186,6 @@ class Input:
                 "unit": self.unit, "reason": self.reason,
                 **({"from": self.from_month, "change": self.change}
                    if self.from_month is not None else {})}
-
-
-@dataclass(frozen=True)
-class Posterior:
-    """A posterior file: parameter draws with weights.
-
-    Attributes:
-        name: The uncertainty entry's name; ``<name>_draw`` is the drawn row's column.
-        file: The file as given (resolved against the sweep file's folder).
-        paths: The dotted parameter paths, in the file's column order.
-        draws: One row per draw: the values of ``paths``.
-        weights: Normalised weights (sum 1).
-        ids: The ``draw`` column, or the row numbers from 0.
-        digest: SHA-256 of the file's text.
-    """
-
-    name: str
-    file: str
-    paths: tuple[str, ...]
-    draws: np.ndarray
-    weights: np.ndarray
-    ids: tuple[int, ...]
-    digest: str
-
-    @property
-    def column(self) -> str:
-        """The ``runs.csv`` column holding the drawn row's id."""
-        return f"{self.name}_draw"
-
-    def to_dict(self) -> dict:
-        """What ``sweep.json`` records of the posterior (not the draws themselves)."""
-        return {"name": self.name, "file": self.file, "paths": list(self.paths),
-                "rows": int(len(self.ids)), "column": self.column, "sha256": self.digest,
-                "effective_sample_size": float(1.0 / np.sum(self.weights ** 2))}
 
 
 @dataclass(frozen=True)
@@ -557,70 +522,6 @@ def read_outcome(name: Any, end: str, has_counterfactual: bool, file: str, key: 
                          f"{measure}", name)
     return Outcome(name=name, measure=measure, month=month, label=f"{label}, {month}",
                    unit=unit, is_bool=is_bool, needs_counterfactual=needs_cf)
-
-
-def read_posterior(path: Path, name: str, file: str, key: str, describe) -> Posterior:
-    """Read a posterior CSV: one column per dotted parameter path, ``weight``, optional ``draw``.
-
-    Every value must be one its parameter can take (checked at each column's minimum and
-    maximum, which bound it); weights are finite, non-negative and not all zero.
-    """
-    shown = str(path)
-    try:
-        text = inputs.read_text(path, file=shown)
-    except InputError as exc:
-        raise InputError(file, key, f"a readable posterior file ({exc.expected})",
-                         shown) from None
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if r]
-    if len(rows) < 2:
-        raise InputError(shown, "<file>", "a header row and at least one draw")
-    header = [h.strip() for h in rows[0]]
-    if POSTERIOR_WEIGHT not in header:
-        raise InputError(shown, "<header>", f"a {POSTERIOR_WEIGHT} column", header)
-    if len(set(header)) != len(header):
-        raise InputError(shown, "<header>", "each column once", header)
-    paths = [h for h in header if h not in (POSTERIOR_WEIGHT, POSTERIOR_DRAW)]
-    if not paths:
-        raise InputError(shown, "<header>", "at least one dotted parameter path", header)
-    checks = {}
-    for p in paths:
-        ptype, _, _, check = describe(p, f"<header>.{p}", file=shown)
-        checks[p] = (ptype, check)
-    table = np.empty((len(rows) - 1, len(header)))
-    for i, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise InputError(shown, f"line {i}", f"{len(header)} values", len(row))
-        for j, cell in enumerate(row):
-            try:
-                v = float(cell)
-            except ValueError:
-                raise InputError(shown, f"line {i}.{header[j]}", "a number", cell) from None
-            if not math.isfinite(v):
-                raise InputError(shown, f"line {i}.{header[j]}", "a finite number", cell)
-            table[i - 2, j] = v
-    col = {h: table[:, j] for j, h in enumerate(header)}
-    weights = col[POSTERIOR_WEIGHT]
-    if (weights < 0).any() or weights.sum() <= 0:
-        raise InputError(shown, POSTERIOR_WEIGHT, "non-negative weights, not all zero",
-                         float(weights.min()))
-    if POSTERIOR_DRAW in col:
-        ids = col[POSTERIOR_DRAW]
-        if not all(float(x).is_integer() for x in ids) or len(set(ids)) != len(ids):
-            raise InputError(shown, POSTERIOR_DRAW, "distinct integer draw ids", ids[:4].tolist())
-        ids_t = tuple(int(x) for x in ids)
-    else:
-        ids_t = tuple(range(len(weights)))
-    for p in paths:
-        ptype, check = checks[p]
-        if ptype == "int" and any(not float(x).is_integer() for x in col[p]):
-            raise InputError(shown, p, "integers (the parameter is an integer)")
-        for v in (col[p].min(), col[p].max()):
-            check(int(v) if ptype == "int" else float(v), p)
-    return Posterior(name=name, file=shown, paths=tuple(paths),
-                     draws=np.column_stack([col[p] for p in paths]),
-                     weights=weights / weights.sum(), ids=ids_t,
-                     digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 # --------------------------------------------------------------------------------------------

@@ -164,11 +164,14 @@ def test_the_brief_reads_its_numbers_from_summary_json(run_dir, report_en):
     text = (report_en.folder / "brief.md").read_text(encoding="utf-8")
     for name, per_month in summary["scenarios"].items():
         for month, s in per_month.items():
-            cell = (f"{100 * s['extreme_poverty_rate_median']:.2f} "
-                    f"({100 * s['extreme_poverty_rate_p05']:.2f} - "
-                    f"{100 * s['extreme_poverty_rate_p95']:.2f})")
+            pct = {k: f"{100 * s[f'extreme_poverty_rate_{k}']:.2f}"
+                   for k in ("median", "median_se", "p05", "p25", "p75", "p95")}
+            cells = [f"{pct['median']} ± {pct['median_se']}",
+                     f"{pct['p25']} - {pct['p75']} / {pct['p05']} - {pct['p95']}",
+                     *(f"{100 * s[f'p_target_{k}']:.0f}% ± {100 * s[f'p_target_{k}_se']:.0f}"
+                       for k in ("zero", "band"))]
             row = (f"| {i18n.scenario_label(name, 'en')} | {i18n.month_text(month, 'en')} | "
-                   f"{cell} | {100 * s['p_target_zero']:.0f}% | {100 * s['p_target_band']:.0f}% |")
+                   + " | ".join(cells) + " |")
             assert row in text, row
             acc = summary["accounting"]["scenarios"][name][month]
             assert f"| {acc['spending_rupiah']['total'] / 1e12:,.1f} |" in text
@@ -176,7 +179,8 @@ def test_the_brief_reads_its_numbers_from_summary_json(run_dir, report_en):
                 assert f"{acc['impact']['persons_lifted_median']:,.0f} (" in text
     base = summary["scenarios"]["baseline"]["2024-03"]
     assert (f"extreme poverty in March 2024 at {100 * base['extreme_poverty_rate_median']:.2f}%"
-            in text)
+            f" ± {100 * base['extreme_poverty_rate_median_se']:.2f}" in text)
+    assert f"over {summary['replications']} replications" in text
     assert "## Methods and assumptions" in text and "### Labelled assumptions" in text
     assert "population.welfare.burn_in_months" in text  # an assumption, with its reason
     assert "(row 386)" in text  # a sourced figure: labour.flows.formal_separation_rate
@@ -199,8 +203,10 @@ def test_indonesian_labels_and_decimal_commas(report_id, run_dir):
     for heading in ("## Pertanyaan", "## Jawaban", "## Skenario", "## Metode dan asumsi"):
         assert heading in text
     assert "## The answer" not in text
-    assert re.search(r"\| \d,\d\d \(\d,\d\d - \d,\d\d\) \|", text)  # decimal commas
-    assert not re.search(r"\| \d\.\d\d \(\d\.\d\d", text)
+    assert re.search(r"\| \d,\d\d ± \d,\d\d \| \d,\d\d - \d,\d\d / \d,\d\d - \d,\d\d \|",
+                     text)  # decimal commas
+    assert not re.search(r"\| \d\.\d\d ± \d\.\d\d", text)
+    assert "galat baku Monte Carlo" in text
     assert "| Des 2024 |" in text and "Dasar" in text
     run = read_run(run_dir)
     ctx = charts.Context("id", source_lines(run, "id"))

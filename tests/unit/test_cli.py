@@ -75,10 +75,14 @@ def test_summary_covers_only_months_in_the_run(two_scenario_run):
     assert summ["months"] == ["2024-03"]
     assert set(summ["scenarios"]) == {"baseline", "other"}
     s = summ["scenarios"]["baseline"]["2024-03"]
+    quantiles = [f"extreme_poverty_rate_{q}" for q in ("p05", "p25", "median", "p75", "p95")]
     assert set(s) == {
-        "extreme_poverty_rate_median", "extreme_poverty_rate_p05", "extreme_poverty_rate_p95",
-        "p_target_zero", "p_target_band", "poverty_rate_median", "unemployment_rate_median",
+        "replications", *quantiles, *(f"{q}_se" for q in quantiles),
+        *(f"{p}_target_{k}{x}" for p in ("p", "n") for k in ("zero", "band")
+          for x in (("", "_se", "_ci95") if p == "p" else ("",))),
+        "poverty_rate_median", "unemployment_rate_median",
     }
+    assert summ["posterior"] is None  # no posterior shipped yet, or --posterior none
     assert s["extreme_poverty_rate_p05"] <= s["extreme_poverty_rate_median"]
     assert s["extreme_poverty_rate_median"] <= s["extreme_poverty_rate_p95"]
     assert 0 <= s["p_target_zero"] <= s["p_target_band"] <= 1
