@@ -607,8 +607,9 @@ def target_probability(runs: pd.DataFrame, x: str, y: str, outcome: str, levers:
                                            density=i18n.share(box["density"], lang))))
             _bottom_legend(fig, *ax.get_legend_handles_labels(), 1)
         for setter, name in ((ax.set_xlabel, x), (ax.set_ylabel, y)):
-            unit = levers[name].get("unit")
-            setter(levers[name]["label"] + (f" ({unit})" if unit else ""))
+            unit, label = levers[name].get("unit"), levers[name]["label"]
+            # A label that states its unit already, "... (x published size)", keeps it alone.
+            setter(label + (f" ({unit})" if unit and not label.rstrip().endswith(")") else ""))
         _number_axis(ax, ctx, "x")
         _number_axis(ax, ctx, "y")
         ax.set_xlim(xe[0], xe[-1])
