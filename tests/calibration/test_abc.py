@@ -48,24 +48,39 @@ def test_povsim_calibrate_quick_runs_under_five_minutes_and_writes_a_valid_poste
     assert len(read_calibration(out).fit) > 10  # povsim report --calibration reads it
 
 
+#: Three free parameters for the synthetic-truth check (the others stay at the baseline in the
+#: data and in the fit): with all nine and 24 particles the 90% intervals of nine parameters
+#: would all cover the truth with probability about 0.9^9 = 0.39 even for an exact sampler.
+SYNTHETIC_PATHS = ("labour.earnings.informal_shock_sd",
+                   "labour.earnings.informal_output_elasticity", "labour.matching.efficiency")
+
+
 def test_synthetic_truth_is_recovered_within_the_90_percent_interval(tmp_path):
-    priors = cal.load_priors()
+    import yaml
+
+    doc = yaml.safe_load(cal.PRIORS_FILE.read_text(encoding="utf-8"))
+    doc["parameters"] = [e for e in doc["parameters"] if e["path"] in SYNTHETIC_PATHS]
+    priors_path = tmp_path / "priors.yaml"
+    priors_path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    priors = cal.load_priors(priors_path)
     truth = {p.path: p.low + 0.4 * (p.high - p.low) for p in priors}
     settings = cal.QUICK
     targets = tmp_path / "synthetic_targets.yaml"
     cal.synthetic_targets(cal.TARGETS_FILE, truth, settings, "validation", targets)
-    res = cal.calibrate(tmp_path / "cal", settings, fit="validation", targets_path=targets,
-                        workers=2)
+    res = cal.calibrate(tmp_path / "cal", settings, fit="validation", priors_path=priors_path,
+                        targets_path=targets, workers=1)
     post = res.posterior
     w = post["weight"].to_numpy()
-    missed = []
+    missed, widths = [], []
     for p in priors:
         lo = cal.weighted_quantile(post[p.path].to_numpy(), w, 0.05)
         hi = cal.weighted_quantile(post[p.path].to_numpy(), w, 0.95)
+        widths.append((hi - lo) / (0.9 * (p.high - p.low)))
         if not lo <= truth[p.path] <= hi:
             missed.append((p.path, lo, truth[p.path], hi))
     assert not missed, missed
-    # the fit improved on the prior: the last threshold is well below the first finite one
+    # the data inform: some interval is well inside the prior's, and the threshold fell
+    assert min(widths) < 0.6, widths
     eps = [g["epsilon"] for g in res.generations]
     assert eps[-1] < eps[1]
 
