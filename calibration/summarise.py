@@ -107,6 +107,11 @@ def main(argv: list[str] | None = None) -> None:
         shutil.copyfile(full / name, OUT / name)
     info = json.loads((OUT / "posterior.json").read_text())
     assert info["posterior_sha256"] == cal.sha256(OUT / "posterior.csv")
+    info["code_note"] = (
+        "git_commit is HEAD when the run started; the calibration code was then the working "
+        "tree on top of it, committed as 19c4c7c with one change on the simulation path: the "
+        "2-worker sampler's tasks no longer pickle the sampler (generations 0 and 1 ran with "
+        "1 worker, the rest was resumed with 2; same seeds, same tasks).")
     info["predictive"] = {
         "draws": args.draws, "seeds": "1000 + k (one per draw), households as in settings",
         "targets_covered_full_fit": f"{int(fit_full['covered'].sum())} of {len(fit_full)}",
@@ -117,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
             "widened_p95": round(r.widened_p95, 4)} for r in fc.itertuples()},
         "validation_folder_posterior_sha256": cal.sha256(val / "posterior.csv"),
     }
-    (OUT / "posterior.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    cal._write_json(OUT / "posterior.json", info)
     chart = table.copy()
     chart["target"] = np.where(chart["in_sample"], chart["target"],
                                chart["target"] + " (validation forecast)")

@@ -634,6 +634,7 @@ def calibrate(out: Path | str, settings: Settings = QUICK, fit: str = "full",
                    "particles": int(settings.particles),
                    "evaluations": int(row["samples"]),
                    "acceptance_rate": settings.particles / float(row["samples"]),
+                   # null in the JSON: infinite, the first generation accepts the prior
                    "seconds": round(seconds, 1)}
             info["generations"] = [g for g in info["generations"] if g["t"] != gen["t"]] + [gen]
             _write_json(info_path, info)
@@ -662,9 +663,22 @@ def _has_run(out: Path) -> bool:
         con.close()
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float as None (strict JSON: the prior's epsilon)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _write_json(path: Path, data: dict) -> None:
+    """Write strict JSON atomically (an epsilon of infinity, the prior's, is written null)."""
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(_finite(data), indent=2, allow_nan=False) + "\n",
+                   encoding="utf-8")
     os.replace(tmp, path)
 
 
