@@ -8,7 +8,8 @@ The installed tool never reads ``../shared``: this script is how ``targets.csv``
 ``shared_row`` is the line number in ``indonesia_targets.csv`` (header = line 1), the ``row`` that
 parameter files cite. ``use`` says what the model does with the figure: ``input`` (a parameter
 value or derivation), ``calibration`` (an initial-state target), ``check`` (compared with model
-output in tests/calibration), ``context``.
+output in tests/calibration, or a target of ``povsim calibrate``: every row
+``calibration/calibration_targets.yaml`` cites is copied), ``context``.
 """
 
 from __future__ import annotations
@@ -32,11 +33,19 @@ def cited_rows() -> set[int]:
     return rows
 
 
+def target_rows() -> set[int]:
+    """Rows the calibration's targets cite (calibration/calibration_targets.yaml, ``rows:``)."""
+    text = (ROOT / "calibration/calibration_targets.yaml").read_text(encoding="utf-8")
+    return {int(n) for m in re.findall(r"^\s*rows:\s*\[([0-9, ]+)\]\s*$", text, re.M)
+            for n in m.split(",")}
+
+
 def main(src: str) -> None:
     with open(src, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     inputs = cited_rows()
-    wanted = sorted(inputs | CALIBRATION_ROWS | CHECK_ROWS)
+    checks = CHECK_ROWS | (target_rows() - inputs - CALIBRATION_ROWS)
+    wanted = sorted(inputs | CALIBRATION_ROWS | checks)
     out = ROOT / "calibration/targets.csv"
     with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -44,7 +53,7 @@ def main(src: str) -> None:
                     "status"])
         for line in wanted:
             r = rows[line - 2]
-            use = ("calibration" if line in CALIBRATION_ROWS else "check" if line in CHECK_ROWS
+            use = ("calibration" if line in CALIBRATION_ROWS else "check" if line in checks
                    else "input")
             w.writerow([line, use, r["indicator"], r["period"], r["value"], r["unit"], r["source"],
                         r["url"], r["status"]])

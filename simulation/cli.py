@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulation import api, inputs
+from simulation import api, calibration, inputs
 from simulation import experiments as ex
 from simulation.errors import InputError
 from simulation.posterior import load_for_run
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(commands)
     _add_app_parser(commands)
     sweep_commands.add_parsers(commands)  # sweep, sensitivity, discover
+    calibration.add_parser(commands)
     return parser
 
 
@@ -308,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "app":
             return _app(args)
+        if args.command == "calibrate":
+            return calibration.handle(args, command_line)
         if args.command in sweep_commands.COMMANDS:
             return sweep_commands.handle(args, command_line)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover

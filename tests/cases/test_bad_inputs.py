@@ -161,6 +161,7 @@ ENTRIES: dict[str, Callable[[dict, Path], tuple[int, str, str]]] = {
     "fullscale": _command(fs.main),
     "api": run_api,
     "report": _command(povsim_main),
+    "calibrate": _command(povsim_main),  # povsim calibrate (issue 16)
 }
 
 
@@ -235,7 +236,8 @@ def test_every_case_is_well_formed(path):
     assert ("argv" in case) == (case["entry"] != "api") and ("call" in case) == (
         case["entry"] == "api")
     prefix = {"run": "povsim: error: ", "sweep": "povsim: error: ",
-              "fullscale": "fullscale: error: ", "report": "povsim: error: "}.get(case["entry"], "")
+              "fullscale": "fullscale: error: ", "report": "povsim: error: ",
+              "calibrate": "povsim: error: "}.get(case["entry"], "")
     assert case.get("expect", prefix).startswith(prefix)
     assert path.stem.startswith(f"c{case['class']:02d}_"), "name files c<class>_<what>.yaml"
 
