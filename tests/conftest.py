@@ -5,17 +5,19 @@ from pathlib import Path
 
 import pytest
 
+import simulation.posterior
+
+#: Runs in tests use the point parameters unless a test names a posterior. ``povsim run`` and
+#: ``simulation.run`` draw from the shipped ``calibration/posterior.csv`` by default; the
+#: suite's tests of the run machinery (seeds, files, regression figures) are about the point
+#: parameters, so the default posterior is hidden here, at import, before any fixture of any
+#: scope runs (a module-scoped fixture runs before function-scoped autouse fixtures). The
+#: tests of the default (``tests/unit/test_posterior_run.py``) set it themselves.
+HIDDEN = Path(__file__).resolve().parent / "no-shipped-posterior.csv"
+simulation.posterior.SHIPPED = HIDDEN
+
 
 @pytest.fixture(autouse=True)
 def _point_parameters_by_default(monkeypatch):
-    """Runs in tests use the point parameters unless a test names a posterior.
-
-    ``povsim run`` and ``simulation.run`` draw from ``calibration/posterior.csv`` by default
-    once it is shipped; the suite's tests of the run machinery (seeds, files, regression
-    figures) are about the point parameters, so the default posterior is hidden here. The
-    tests of the default (``tests/unit/test_posterior_run.py``) set it themselves.
-    """
-    import simulation.posterior
-
-    monkeypatch.setattr(simulation.posterior, "SHIPPED",
-                        Path(__file__).resolve().parent / "no-shipped-posterior.csv")
+    """Undo a test's change of the default posterior (each test starts with it hidden)."""
+    monkeypatch.setattr(simulation.posterior, "SHIPPED", HIDDEN)

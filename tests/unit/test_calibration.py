@@ -159,11 +159,11 @@ def test_a_posterior_file_loads_validates_and_round_trips(tmp_path):
     np.testing.assert_array_equal(post.draws, np.array(rows))  # repr round-trips floats
     assert post.weights.sum() == pytest.approx(1.0)
     # ... and povsim sweep's reader takes the same file
-    from simulation.sweeps import load as sweep_load
+    from simulation.posterior import parameter_describer
     from simulation.sweeps import spec as sp
 
     base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
-    describe = sweep_load._parameter_describer([base], "2024-12", "<test>")
+    describe = parameter_describer([base], "2024-12", "<test>")
     other = sp.read_posterior(path, "posterior", "<test>", "posterior", describe)
     np.testing.assert_array_equal(other.draws, post.draws)
 
