@@ -663,23 +663,11 @@ def _has_run(out: Path) -> bool:
         con.close()
 
 
-def _finite(value: Any) -> Any:
-    """``value`` with every non-finite float as None (strict JSON: the prior's epsilon)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def _write_json(path: Path, data: dict) -> None:
     """Write strict JSON atomically (an epsilon of infinity, the prior's, is written null)."""
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(_finite(data), indent=2, allow_nan=False) + "\n",
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    from simulation.sweeps.results import write_json
+
+    write_json(path, data, indent=2)
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:

@@ -67,8 +67,9 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (NaN written as null)."""
+def write_json(path: Path, data: Any, indent: int = 1) -> None:
+    """Write strict JSON atomically (every non-finite float, NaN or infinity, written null)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(_clean(data), indent=1, allow_nan=False) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(_clean(data), indent=indent, allow_nan=False) + "\n",
+                   encoding="utf-8")
     os.replace(tmp, path)
