@@ -73,6 +73,104 @@ def stable_order_nb(codes, n_codes):  # pragma: no cover - compiled
 
 
 @_nb.njit(**_JIT)
+def float_keys_nb(x):  # pragma: no cover - compiled
+    """Order-preserving unsigned keys of float ``x`` (no NaN), less their minimum, and its bits.
+
+    ``-0.0`` is keyed as ``+0.0`` (numpy's sorts treat them as equal); a negative float's bits
+    are inverted, a non-negative one's get the sign bit set, so unsigned order is float order.
+    """
+    n = x.size
+    keys = np.empty(n, dtype=np.uint64)
+    sign = np.uint64(1) << np.uint64(63)
+    lo = np.uint64(0xFFFFFFFFFFFFFFFF)
+    hi = np.uint64(0)
+    bits = np.empty(1, dtype=np.float64)
+    view = bits.view(np.uint64)
+    for i in range(n):
+        bits[0] = np.float64(x[i]) + 0.0
+        b = view[0]
+        k = ~b if b & sign else b | sign
+        keys[i] = k
+        if k < lo:
+            lo = k
+        if k > hi:
+            hi = k
+    for i in range(n):
+        keys[i] -= lo
+    span = hi - lo
+    width = 0
+    while span:
+        width += 1
+        span >>= np.uint64(1)
+    return keys, width
+
+
+@_nb.njit(**_JIT)
+def int_keys_nb(x):  # pragma: no cover - compiled
+    """Order-preserving unsigned keys of integer ``x`` (as int64), less their minimum, and its bits."""
+    n = x.size
+    keys = np.empty(n, dtype=np.uint64)
+    sign = np.uint64(1) << np.uint64(63)
+    lo = np.uint64(0xFFFFFFFFFFFFFFFF)
+    hi = np.uint64(0)
+    for i in range(n):
+        k = np.uint64(np.int64(x[i])) ^ sign
+        keys[i] = k
+        if k < lo:
+            lo = k
+        if k > hi:
+            hi = k
+    for i in range(n):
+        keys[i] -= lo
+    span = hi - lo
+    width = 0
+    while span:
+        width += 1
+        span >>= np.uint64(1)
+    return keys, width
+
+
+@_nb.njit(**_JIT)
+def radix_argsort_nb(keys, bits):  # pragma: no cover - compiled
+    """``np.argsort(keys, kind="stable")`` of uint64 ``keys`` below ``2**bits``.
+
+    LSD radix sort carrying the indices: digits of ``ceil(bits / passes)`` bits (at most 14),
+    all digit counts in one read, then one stable scatter of keys and indices per digit.
+    """
+    n = keys.size
+    order = np.arange(n)
+    if bits == 0 or n < 2:
+        return order
+    passes = (bits + 13) // 14
+    width = (bits + passes - 1) // passes
+    mask = np.uint64((1 << width) - 1)
+    count = np.zeros((passes, (1 << width) + 1), dtype=np.int64)
+    for i in range(n):
+        k = keys[i]
+        for p in range(passes):
+            count[p, np.int64((k >> np.uint64(p * width)) & mask) + 1] += 1
+    for p in range(passes):
+        for d in range(1 << width):
+            count[p, d + 1] += count[p, d]
+    a = keys.copy()
+    b = np.empty_like(a)
+    other = np.empty_like(order)
+    for p in range(passes):
+        shift = np.uint64(p * width)
+        c = count[p]
+        for i in range(n):
+            k = a[i]
+            d = np.int64((k >> shift) & mask)
+            j = c[d]
+            b[j] = k
+            other[j] = order[i]
+            c[d] = j + 1
+        a, b = b, a
+        order, other = other, order
+    return order
+
+
+@_nb.njit(**_JIT)
 def leavers_nb(u, status, employer, base, share):  # pragma: no cover - compiled
     """Indices ``i`` with ``u[i] < base[status[i]] + share[employer[i] + 1]`` (float32)."""
     n = u.size

@@ -115,6 +115,32 @@ def add_at(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
     k.add_at_nb(target, np.ascontiguousarray(idx), np.ascontiguousarray(values))
 
 
+RADIX_MIN_SIZE = 2048  # below this numpy's sort is as fast as the kernel's call
+
+
+def argsort_stable(x: np.ndarray) -> np.ndarray:
+    """``np.argsort(x, kind="stable")`` of a 1-D float or integer array.
+
+    The permutation that sorts ``x`` with equal values in index order is unique, so a radix
+    sort (numba: order-preserving 64-bit keys less their minimum, digits of up to 14 bits,
+    passes only for the bits the keys span) gives numpy's result exactly. ``-0.0`` equals
+    ``0.0`` (as in numpy); arrays with NaN, small arrays and other types take numpy's sort.
+    """
+    k = _nb()
+    x = np.asarray(x)
+    if k is None or x.ndim != 1 or len(x) < RADIX_MIN_SIZE:
+        return np.argsort(x, kind="stable")
+    if x.dtype.kind == "f" and x.dtype.itemsize in (4, 8):
+        if bool(np.isnan(x).any()):
+            return np.argsort(x, kind="stable")
+        keys, bits = k.float_keys_nb(np.ascontiguousarray(x))
+    elif x.dtype.kind in "iu" and (x.dtype.kind == "i" or x.dtype.itemsize < 8):
+        keys, bits = k.int_keys_nb(np.ascontiguousarray(x))
+    else:  # uint64 (may exceed int64) and other types
+        return np.argsort(x, kind="stable")
+    return k.radix_argsort_nb(keys, int(bits))
+
+
 def stable_order(codes: np.ndarray, n_codes: int) -> np.ndarray:
     """``np.argsort(codes, kind="stable")`` for integer codes in ``[0, n_codes)``.
 

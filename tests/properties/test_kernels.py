@@ -40,6 +40,59 @@ def test_sort_keys_is_np_sort(keys, shift):
     assert same_bits(kernels.sort_keys(keys), np.sort(keys))
 
 
+def _argsort_kernel(x):
+    """kernels.argsort_stable with the kernel taken at every size."""
+    saved = kernels.RADIX_MIN_SIZE
+    kernels.RADIX_MIN_SIZE = 0
+    try:
+        return kernels.argsort_stable(x)
+    finally:
+        kernels.RADIX_MIN_SIZE = saved
+
+
+@SETTINGS
+@given(st.integers(0, 3000), st.integers(0, 2**32 - 1),
+       st.sampled_from(["normal", "rounded", "zeros", "signed_zeros", "infinite", "lognormal",
+                        "wide", "constant"]),
+       st.sampled_from([np.float64, np.float32]))
+def test_argsort_stable_is_a_stable_argsort_of_floats(n, seed, kind, dtype):
+    g = np.random.default_rng(seed)
+    x = {"normal": lambda: g.normal(0, 1e3, n),
+         "rounded": lambda: np.round(g.normal(0, 3, n)),  # many ties
+         "zeros": lambda: np.where(g.random(n) < 0.5, 0.0, g.normal(0, 1, n)),
+         "signed_zeros": lambda: np.where(g.random(n) < 0.5, -0.0, 0.0),  # equal in numpy
+         "infinite": lambda: np.choose(g.integers(0, 3, n), [np.inf, -np.inf, g.normal(0, 1, n)]),
+         "lognormal": lambda: np.exp(g.normal(13, 0.6, n)),
+         "wide": lambda: g.normal(0, 1, n) * 10.0 ** g.integers(-300, 300, n),
+         "constant": lambda: np.full(n, 7.5)}[kind]()
+    with np.errstate(over="ignore"):  # float32 of "wide" overflows to inf: still a case
+        x = x.astype(dtype)
+    assert same_bits(_argsort_kernel(x), np.argsort(x, kind="stable"))
+    assert same_bits(kernels.argsort_stable(x), np.argsort(x, kind="stable"))
+
+
+@SETTINGS
+@given(st.integers(0, 3000), st.integers(0, 2**32 - 1),
+       st.sampled_from([np.int64, np.int32, np.int8, np.uint32, np.uint16, np.uint64]),
+       st.integers(1, 62))
+def test_argsort_stable_is_a_stable_argsort_of_integers(n, seed, dtype, bits):
+    g = np.random.default_rng(seed)
+    info = np.iinfo(dtype)
+    lo, hi = max(int(info.min), -(2 ** bits)), min(int(info.max), 2 ** bits)
+    x = g.integers(lo, hi, n, endpoint=True, dtype=np.int64 if dtype != np.uint64 else np.uint64)
+    x = x.astype(dtype)
+    assert same_bits(_argsort_kernel(x), np.argsort(x, kind="stable"))
+
+
+def test_argsort_stable_with_nan_and_on_large_arrays():
+    g = np.random.default_rng(3)
+    x = g.normal(size=50_000)
+    x[::7] = np.nan  # NaN: numpy's sort (NaNs last, in index order)
+    assert same_bits(_argsort_kernel(x), np.argsort(x, kind="stable"))
+    x = np.round(g.lognormal(13, 0.6, 300_000), -2)  # the radix path, ties in index order
+    assert same_bits(kernels.argsort_stable(x), np.argsort(x, kind="stable"))
+
+
 @SETTINGS
 @given(st.integers(1, 50), st.integers(0, 400), st.integers(0, 2**32 - 1))
 def test_add_at_is_np_add_at(n, m, seed):
@@ -232,6 +285,9 @@ def test_planted_bugs_are_caught():
     w = key & 127
     shifted = vw * (2 * (np.cumsum(w) - w) - w - total).astype(np.float64)
     assert not same_bits(shifted, kernels.gini_terms(c, size)[1])
+    # An unstable sort of tied values is not the stable argsort.
+    ties = np.repeat(np.arange(5.0), 400)[::-1].copy()
+    assert not same_bits(np.argsort(ties, kind="stable")[::-1], _argsort_kernel(ties))
     assert detmath.have_numba()
 
 

@@ -150,8 +150,11 @@ def test_levers_sweep_reads_and_labels_every_range():
                                              "policy:pbi_contributions.members"]
     assert all(i.reason for i in spec.uncertainties), "each range says why"
     assert sweep.model.has_counterfactual
-    text = LEVERS.read_text()
-    assert "posterior" in text and "calibration/" in text  # switches to the posterior later
+    # The calibrated parameters come from the shipped posterior, the others are ranges.
+    assert spec.posterior is not None
+    assert Path(spec.posterior.file).resolve() == ROOT / "calibration" / "posterior.csv"
+    assert {i.path for i in spec.uncertainties}.isdisjoint(spec.posterior.paths)
+    assert len(set(load_sweep(LEVERS).design.posterior_rows)) > 1
     assert {"band_2024_03", "band_2024_12", "persons_lifted_2024_12"} <= {
         o.name for o in spec.outcomes}
 
