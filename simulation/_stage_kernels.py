@@ -107,7 +107,7 @@ def float_keys_nb(x):  # pragma: no cover - compiled
 
 @_nb.njit(**_JIT)
 def int_keys_nb(x):  # pragma: no cover - compiled
-    """Order-preserving unsigned keys of integer ``x`` (as int64), less their minimum, and its bits."""
+    """Order-preserving unsigned keys of integer ``x`` (as int64) less their minimum; their bits."""
     n = x.size
     keys = np.empty(n, dtype=np.uint64)
     sign = np.uint64(1) << np.uint64(63)
