@@ -73,6 +73,19 @@ def stable_order_nb(codes, n_codes):  # pragma: no cover - compiled
 
 
 @_nb.njit(**_JIT)
+def _less_minimum_nb(keys, lo, hi):  # pragma: no cover - compiled
+    """``keys - lo`` in place, and the bits of ``hi - lo`` (the keys' span)."""
+    for i in range(keys.size):
+        keys[i] -= lo
+    span = hi - lo
+    width = 0
+    while span:
+        width += 1
+        span >>= np.uint64(1)
+    return keys, width
+
+
+@_nb.njit(**_JIT)
 def float_keys_nb(x):  # pragma: no cover - compiled
     """Order-preserving unsigned keys of float ``x`` (no NaN), less their minimum, and its bits.
 
@@ -95,14 +108,7 @@ def float_keys_nb(x):  # pragma: no cover - compiled
             lo = k
         if k > hi:
             hi = k
-    for i in range(n):
-        keys[i] -= lo
-    span = hi - lo
-    width = 0
-    while span:
-        width += 1
-        span >>= np.uint64(1)
-    return keys, width
+    return _less_minimum_nb(keys, lo, hi)
 
 
 @_nb.njit(**_JIT)
@@ -120,14 +126,7 @@ def int_keys_nb(x):  # pragma: no cover - compiled
             lo = k
         if k > hi:
             hi = k
-    for i in range(n):
-        keys[i] -= lo
-    span = hi - lo
-    width = 0
-    while span:
-        width += 1
-        span >>= np.uint64(1)
-    return keys, width
+    return _less_minimum_nb(keys, lo, hi)
 
 
 @_nb.njit(**_JIT)
