@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from simulation import detmath, inputs
+from simulation.allocator import on_worker
 from simulation.errors import InputError
 from simulation.measures import INDICATOR_NAMES, gini
 from simulation.parameter_set import ParameterSet, baseline_parameters
@@ -504,7 +505,8 @@ class _Executor:
 
     def submit(self, fn, *args, **kwargs):
         if self.client is not None:
-            fut = self.client.submit(fn, *args, pure=False, **kwargs)
+            # The allocator's thresholds for large arrays first (simulation.allocator).
+            fut = self.client.submit(on_worker, fn, *args, pure=False, **kwargs)
         else:
             fut = self.pool.submit(fn, *args, **kwargs)
         self.futures.append(fut)

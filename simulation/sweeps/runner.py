@@ -38,6 +38,7 @@ import numpy as np
 from tqdm import tqdm
 
 from simulation import inputs
+from simulation.allocator import on_worker
 from simulation.errors import InputError, one_line_text
 from simulation.sweeps.load import Sweep
 
@@ -422,6 +423,9 @@ def _dask(model: Any, tasks: list[Task], client: Any) -> Iterator[tuple]:
 
     The model travels once, as a task of its own (so a worker lost with it has it recomputed
     elsewhere), and runs are submitted a few at a time in order (counterfactuals first).
+    Every task first sets the worker's allocator thresholds back for large arrays
+    (:func:`simulation.allocator.tune_for_arrays`: the nanny's trim setting made runs up to
+    twice as slow).
     A run whose worker dies is rerun by the scheduler on another worker.
     """
     import pickle
@@ -429,7 +433,7 @@ def _dask(model: Any, tasks: list[Task], client: Any) -> Iterator[tuple]:
     from distributed import as_completed
 
     blob = pickle.dumps(model)
-    model_future = client.submit(_load_model, blob, pure=False)
+    model_future = client.submit(on_worker, _load_model, blob, pure=False)
     threads = max(1, sum(client.nthreads().values()))
     todo = list(reversed(tasks))
     window = 2 * threads + 2
@@ -437,7 +441,7 @@ def _dask(model: Any, tasks: list[Task], client: Any) -> Iterator[tuple]:
     futures: dict = {}
     for _ in range(min(window, len(todo))):
         task = todo.pop()
-        fut = client.submit(execute, model_future, task, pure=False)
+        fut = client.submit(on_worker, execute, model_future, task, pure=False)
         futures[fut] = task
         ac.add(fut)
     try:
@@ -446,7 +450,7 @@ def _dask(model: Any, tasks: list[Task], client: Any) -> Iterator[tuple]:
             yield fut.result()
             if todo:
                 task = todo.pop()
-                nxt = client.submit(execute, model_future, task, pure=False)
+                nxt = client.submit(on_worker, execute, model_future, task, pure=False)
                 futures[nxt] = task
                 ac.add(nxt)
     except BaseException:

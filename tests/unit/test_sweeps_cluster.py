@@ -1,6 +1,7 @@
 """Sweeps on a Dask LocalCluster, and sweeps that lose processes: no run lost, none repeated.
 
-- the smoke sweep on a 2-worker LocalCluster gives the runs.csv of 2 local workers;
+- the smoke sweep on a 2-worker LocalCluster gives the runs.csv of 2 local workers, and its
+  workers run with the allocator thresholds of :mod:`simulation.allocator`;
 - (slow) ``povsim sweep`` killed with SIGKILL to its process group part-way, then resumed,
   gives the files of an uninterrupted sweep;
 - (slow) a Dask worker killed mid-sweep (its nanny starts another) loses no run;
@@ -59,6 +60,10 @@ def test_local_cluster_gives_the_same_runs(reference, cluster, tmp_path):
     assert res.recorded == 16 and res.failed == 0
     for name in FILES:
         assert (out / name).read_bytes() == (reference / name).read_bytes()
+    # Every worker that ran a task reset the nanny's allocator thresholds (simulation.allocator).
+    from simulation import allocator
+
+    assert set(client.run(allocator.tuned).values()) == {allocator._libc() is not None}
 
 
 @pytest.mark.slow
