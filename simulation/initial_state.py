@@ -23,6 +23,7 @@ import numpy as np
 from simulation import labour_market as lm
 from simulation import population as pop
 from simulation.macro import START_MONTH
+from simulation.measures import fgt, gini
 from simulation.parameter_set import ParameterSet
 
 if TYPE_CHECKING:
@@ -57,7 +58,9 @@ def burn_in(model: PovertyModel, params: ParameterSet) -> None:
        quantiles are scaled by target over achieved quantile, so that the cross-section
        (permanent level plus current spells) has the fitted distribution;
     4. a final rank-preserving remap pins March 2021 to the fitted distribution exactly
-       (:func:`~simulation.population.remap_consumption`; the shifts are small by then).
+       (:func:`~simulation.population.remap_consumption`). How much work it does is recorded
+       first: :func:`cross_section` of the model's own state before it goes to
+       ``model.start_before_remap``.
 
     Args:
         model: A model just built (step 0, before its first recorded month).
@@ -105,4 +108,21 @@ def burn_in(model: PovertyModel, params: ParameterSet) -> None:
         target = target * np.clip(dist.ppf(rank) / np.maximum(achieved, 1.0), 0.5, 2.0)
         pop.set_permanent_consumption(params, hh, expected, rank, target)
     advance(fit_months)
+    model.start_before_remap = cross_section(model)
     pop.remap_consumption(params, hh, model.paths)
+
+
+def cross_section(model: PovertyModel) -> dict[str, float]:
+    """Extreme and national poverty (P0, P1; persons, March-2021 lines) and the Gini now.
+
+    The burn-in records it just before the final remap (``model.start_before_remap``): the
+    distance between it and the fitted March-2021 figures is the work the remap does, and the
+    part of any later drift in a stationary world that the model's own rules bring back.
+    """
+    hh = model.households
+    c_pc = hh.measured.astype(np.float64) / hh.size
+    w = hh.weight * hh.size
+    e0, e1, _ = fgt(c_pc, w, float(model.paths.extreme_line[0]))
+    n0, n1, _ = fgt(c_pc, w, float(model.paths.national_line[0]))
+    return {"extreme_p0": e0, "extreme_p1": e1, "national_p0": n0, "national_p1": n1,
+            "gini": gini(c_pc, w)}

@@ -163,6 +163,9 @@ class PovertyModel(mesa.Model):
         self._progress = progress
         self._burned_in = False
         self._unemployed_target: int | None = None
+        #: The model's own cross-section before the burn-in's final remap (None without a
+        #: burn-in): :func:`simulation.initial_state.cross_section`.
+        self.start_before_remap: dict[str, float] | None = None
         burn_in(self, self._start_params)
         self._stationary = False
         self._draw_t = 0

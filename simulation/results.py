@@ -52,6 +52,9 @@ class RunResult:
         seconds_build: Seconds to build the population and simulate the burn-in.
         seconds_run: Seconds to simulate the months from March 2021.
         labour_force_slots: Worker slots in the sample.
+        start_before_remap: The model's own March-2021 cross-section before the burn-in's
+            final remap (:func:`simulation.initial_state.cross_section`: extreme and national
+            P0 and P1 of persons, Gini), or None for a model built without a burn-in.
     """
 
     dates: list[str]
@@ -60,6 +63,7 @@ class RunResult:
     seconds_build: float
     seconds_run: float
     labour_force_slots: int
+    start_before_remap: dict[str, float] | None = None
 
     @classmethod
     def of(cls, model: PovertyModel, seconds_build: float = 0.0,
@@ -76,7 +80,9 @@ class RunResult:
                              for r in p.RESULTS})
                 for p in model.policies],
             seconds_build=float(seconds_build), seconds_run=float(seconds_run),
-            labour_force_slots=int(model.workers.n))
+            labour_force_slots=int(model.workers.n),
+            start_before_remap=(dict(model.start_before_remap)
+                                if model.start_before_remap is not None else None))
 
     def __getitem__(self, name: str) -> np.ndarray | list[str]:
         """An indicator by name (``result["extreme_poverty_rate"]``), or ``"date"``."""

@@ -112,6 +112,12 @@ def manifest(result: ExperimentResult, command_line: str) -> dict:
         "households": result.households,
         "replications": result.replications,
         "start": START,
+        "start_before_remap": ("timings.jobs gives, per job, the model's own March-2021 "
+                               "cross-section before the burn-in's final rank-preserving remap "
+                               "pins it to the fitted distribution (before_remap_*: persons' "
+                               "extreme and national P0 and P1 at the March-2021 lines, Gini): "
+                               "the distance is the work the remap does, and a world held at "
+                               "March 2021 drifts back towards it (README, known limits)"),
         "end": result.end,
         "months": result.months,
         "workers": result.workers,

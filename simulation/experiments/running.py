@@ -37,6 +37,9 @@ from simulation.results import RunResult
 from simulation.scenarios import Scenario
 from simulation.streams import replication_seeds
 
+#: The measures of the start before the burn-in's remap kept per job (``before_remap_*``).
+BEFORE_REMAP = ("extreme_p0", "extreme_p1", "national_p0", "national_p1", "gini")
+
 
 @dataclass
 class ExperimentResult:
@@ -53,7 +56,11 @@ class ExperimentResult:
             :data:`simulation.measures.INDICATOR_NAMES`; one row per scenario x replication x
             month, sorted in that order.
         jobs: One row per scenario x replication with ``seconds_build`` (population and
-            burn-in), ``seconds_run`` (the months from March 2021) and ``labour_force_slots``.
+            burn-in), ``seconds_run`` (the months from March 2021), ``labour_force_slots``
+            and, from the model's own cross-section before the burn-in's final remap
+            (:attr:`simulation.results.RunResult.start_before_remap`), ``before_remap_``
+            ``extreme_p0``, ``extreme_p1``, ``national_p0``, ``national_p1`` and ``gini``
+            (NaN without a burn-in).
         seconds_wall: Wall-clock seconds of the whole experiment.
         spending: Tidy table :data:`SPENDING_COLUMNS`: rupiah each policy (``label``, in its
             accounting ``lever``) spent in each month, one row per scenario x replication x
@@ -227,6 +234,8 @@ def _run_jobs(scenarios: list[Scenario], households: int, replications: int, see
             "scenario": name, "replication": r, "draw": draw_ids[r],
             "seconds_build": out.seconds_build,
             "seconds_run": out.seconds_run, "labour_force_slots": out.labour_force_slots,
+            **{f"before_remap_{k}": (out.start_before_remap or {}).get(k, float("nan"))
+               for k in BEFORE_REMAP},
         })
     return ExperimentResult(
         scenarios=scenarios, households=households, replications=replications, seed=seed,
