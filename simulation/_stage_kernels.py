@@ -356,3 +356,81 @@ def public_works_eligible_nb(status, earnings, household, months_left, last_star
         out[i] = ((st != 0) & (not in_spell[household[i]])
                   & (np.int32(clock - last_start[i]) >= rotation) & low)
     return out
+
+
+@_nb.njit(**_JIT)
+def unit_kth_nb(values, sizes, k):  # pragma: no cover - compiled
+    """The ``k``-th smallest (0-based) of ``values`` each repeated ``sizes`` times.
+
+    A weighted quickselect: three-way partitions of a copy around a median-of-three pivot,
+    keeping the side whose cumulative sizes hold position ``k``; small ranges are sorted by
+    insertion and walked. Returns ``(status, value)``: status 0 if selected; 1 with a NaN among
+    ``values``, 2 with a negative size or ``k`` outside ``[0, sizes.sum())`` (nothing is
+    selected: the caller takes numpy's path, which sorts NaN last and raises on the others).
+    """
+    n = values.size
+    v = np.empty(n, values.dtype)
+    s = np.empty(n, np.int64)
+    total = 0
+    for i in range(n):
+        x = values[i]
+        if x != x:
+            return 1, values[0]
+        if sizes[i] < 0:
+            return 2, values[0]
+        v[i] = x
+        s[i] = sizes[i]
+        total += s[i]
+    if k < 0 or k >= total:
+        return 2, values[0]
+    lo = 0
+    hi = n
+    while hi - lo > 24:
+        a, b, c = v[lo], v[(lo + hi) // 2], v[hi - 1]
+        if a > b:
+            a, b = b, a
+        if b > c:
+            b = c
+            if a > b:
+                b = a
+        pivot = b
+        lt, i, gt = lo, lo, hi
+        w_less = 0
+        w_equal = 0
+        while i < gt:
+            x = v[i]
+            if x < pivot:
+                w_less += s[i]
+                v[i], v[lt] = v[lt], x
+                s[i], s[lt] = s[lt], s[i]
+                lt += 1
+                i += 1
+            elif x > pivot:
+                gt -= 1
+                v[i], v[gt] = v[gt], x
+                s[i], s[gt] = s[gt], s[i]
+            else:
+                w_equal += s[i]
+                i += 1
+        if k < w_less:
+            hi = lt
+        elif k < w_less + w_equal:
+            return 0, pivot
+        else:
+            k -= w_less + w_equal
+            lo = gt
+    for i in range(lo + 1, hi):  # insertion sort of the last few, then walk
+        x = v[i]
+        y = s[i]
+        j = i - 1
+        while j >= lo and v[j] > x:
+            v[j + 1] = v[j]
+            s[j + 1] = s[j]
+            j -= 1
+        v[j + 1] = x
+        s[j + 1] = y
+    for i in range(lo, hi):
+        if k < s[i]:
+            return 0, v[i]
+        k -= s[i]
+    return 0, v[hi - 1]  # pragma: no cover - k is within the total

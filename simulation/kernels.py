@@ -314,3 +314,32 @@ def update_earnings(status, sector, education, base, shock, z, table, rho, sd, h
         return
     k.earnings_nb(status, sector, education, base, shock, z, table, rho, sd, half_var, premium,
                   earnings, months)
+
+
+# ------------------------------------------------------------------ weighted selection
+def unit_kth_np(values: np.ndarray, sizes: np.ndarray, k: int):
+    """``np.partition(np.repeat(values, sizes), k)[k]``: the ``k``-th smallest person's value."""
+    persons = np.repeat(np.asarray(values), np.asarray(sizes, dtype=np.int64))
+    return np.partition(persons, k)[k]
+
+
+def unit_kth(values: np.ndarray, sizes: np.ndarray, k: int):
+    """:func:`unit_kth_np` without building the repeated array (numba: a weighted quickselect).
+
+    The ``k``-th smallest of a multiset is a value, the same whatever the algorithm, so the
+    kernel gives numpy's result exactly. NaN among ``values``, negative sizes, ``k`` outside
+    ``[0, sizes.sum())``, other dtypes and numba off take numpy's path (and its errors).
+    """
+    kern = _nb()
+    values = np.asarray(values)
+    if (kern is None or values.ndim != 1 or values.dtype.kind != "f"
+            or values.dtype.itemsize not in (4, 8) or len(values) == 0):
+        return unit_kth_np(values, sizes, k)
+    sizes = np.asarray(sizes)
+    if sizes.dtype.kind not in "iu" or sizes.shape != values.shape:
+        return unit_kth_np(values, sizes, k)
+    status, value = kern.unit_kth_nb(np.ascontiguousarray(values),
+                                     np.ascontiguousarray(sizes), int(k))
+    if status:  # NaN, a negative size or k out of range: numpy's result, or its error
+        return unit_kth_np(values, sizes, k)
+    return values.dtype.type(value)

@@ -7,6 +7,8 @@ rounds differently, drops a tie or reorders a sum) must make these comparisons f
 ``test_planted_bugs_are_caught``.
 """
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from simulation import detmath, kernels
-from simulation.sampling import kth_smallest, top_k_weighted
+from simulation.sampling import kth_smallest, person_quantile, top_k_weighted
 
 pytestmark = pytest.mark.skipif(not kernels.use_kernels(), reason="numba is not in use")
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True)
@@ -202,6 +204,61 @@ def test_kth_smallest_on_large_arrays():
     keys[::7] = keys[3]  # many ties
     for k in (1, 17, 4_000, 20_000, 24_000, 200_000):
         assert kth_smallest(keys, k) == np.partition(keys, k - 1)[k - 1]
+
+
+@SETTINGS
+@given(st.integers(1, 3000), st.integers(0, 2**32 - 1), st.sampled_from([np.float32, np.float64]),
+       st.sampled_from(["lognormal", "few_values", "constant", "sorted", "reversed", "infinite",
+                        "signed_zeros"]),
+       st.sampled_from([np.int8, np.int64, np.uint8]), st.booleans(), st.floats(0, 1))
+def test_unit_kth_is_the_partition_of_the_repeat(n, seed, dtype, kind, size_type, zero_sizes,
+                                                  share):
+    g = np.random.default_rng(seed)
+    v = {"lognormal": lambda: g.lognormal(12, 0.7, n),
+         "few_values": lambda: g.integers(0, 4, n).astype(float),
+         "constant": lambda: np.full(n, 7.5),
+         "sorted": lambda: np.sort(g.normal(0, 1, n)),
+         "reversed": lambda: np.sort(g.normal(0, 1, n))[::-1],
+         "infinite": lambda: np.where(g.random(n) < 0.2, np.inf, g.normal(0, 1, n)),
+         "signed_zeros": lambda: np.where(g.random(n) < 0.5, -0.0, 0.0)}[kind]().astype(dtype)
+    sizes = g.integers(0 if zero_sizes else 1, 9, n).astype(size_type)
+    total = int(sizes.sum(dtype=np.int64))
+    if total == 0:
+        sizes[0] = 1
+        total = 1
+    k = min(int(share * total), total - 1)
+    got, want = kernels.unit_kth(v, sizes, k), kernels.unit_kth_np(v, sizes, k)
+    assert same_value(got, want)
+    assert same_value(person_quantile(v, sizes, share), kernels.unit_kth_np(
+        v, sizes, min(max(math.ceil(share * total) - 1, 0), total - 1)))
+
+
+def same_value(a, b) -> bool:
+    """The same number of the same type: bit for bit, except that ``-0.0`` equals ``0.0``.
+
+    Which of tied signed zeros a selection returns depends on the algorithm (numpy's own
+    partition included, whatever the CPU); they compare equal, which is all a cut is used for.
+    """
+    return type(a) is type(b) and (a == b or (np.isnan(a) and np.isnan(b)))
+
+
+def test_unit_kth_falls_back_and_refuses_as_numpy_does():
+    v = np.array([3.0, np.nan, 1.0, 2.0])
+    sizes = np.array([1, 2, 1, 1])
+    for k in range(5):  # NaN sorts last, as in numpy
+        assert same_value(kernels.unit_kth(v, sizes, k), kernels.unit_kth_np(v, sizes, k))
+    with pytest.raises(ValueError):  # a negative count, as np.repeat
+        kernels.unit_kth(np.array([1.0, 2.0]), np.array([1, -1]), 0)
+    with pytest.raises(ValueError):  # k beyond the persons, as np.partition
+        kernels.unit_kth(np.array([1.0, 2.0]), np.array([1, 1]), 2)
+    big = np.random.default_rng(5).lognormal(12, 0.7, 300_000).astype(np.float32)
+    sizes = np.random.default_rng(6).integers(1, 9, 300_000).astype(np.int8)
+    total = int(sizes.sum(dtype=np.int64))
+    for k in (0, 1, total // 10, total // 2, total - 1):
+        assert same_value(kernels.unit_kth(big, sizes, k), kernels.unit_kth_np(big, sizes, k))
+    # A planted bug: selecting among households, not persons (sizes ignored), differs.
+    k = total // 10
+    assert kernels.unit_kth(big, sizes, k) != np.partition(big, k // 4)[k // 4]
 
 
 @SETTINGS
