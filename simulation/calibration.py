@@ -52,8 +52,17 @@ BASELINE_FILE = ROOT / "scenarios" / "baseline.yaml"
 CMD = "<command line>"
 FITS = ("full", "validation")
 DISTRIBUTIONS = ("uniform",)
-#: Indicators the calibration computes from the model's state (not in INDICATOR_NAMES).
-EXTRA_INDICATORS = ("poverty_rate_urban", "poverty_rate_rural", "bpjs_tk_members")
+#: Indicators the calibration computes from the model's state (not in INDICATOR_NAMES). The
+#: ``*_before_remap`` ones are the model's own March-2021 cross-section before the burn-in's
+#: final remap pins it (``PovertyModel.start_before_remap``), read at month 2021-03 only.
+EXTRA_INDICATORS = ("poverty_rate_urban", "poverty_rate_rural", "bpjs_tk_members",
+                    "extreme_poverty_rate_before_remap", "poverty_rate_before_remap",
+                    "extreme_poverty_gap_before_remap", "poverty_gap_before_remap")
+#: The ``*_before_remap`` indicators and their keys in ``start_before_remap``.
+BEFORE_REMAP_INDICATORS = {"extreme_poverty_rate_before_remap": "extreme_p0",
+                           "poverty_rate_before_remap": "national_p0",
+                           "extreme_poverty_gap_before_remap": "extreme_p1",
+                           "poverty_gap_before_remap": "national_p1"}
 #: Files a calibration folder holds (``--out``); anything else there is refused.
 FOLDER_FILES = ("calibration.json", "history.db", "history.db-journal", "posterior.csv",
                 "posterior.json", "fit.csv", "calibration_fit.png")
@@ -254,6 +263,8 @@ def load_targets(path: Path | str = TARGETS_FILE) -> list[Target]:
         if month > end:
             raise InputError(file, f"{key}.month", f"a month up to information_set_end ({end})",
                              month)
+        if indicator in BEFORE_REMAP_INDICATORS and month != "2021-03":
+            raise InputError(file, f"{key}.month", f"2021-03 (the start) for {indicator}", month)
         rows = entry["rows"]
         if (not isinstance(rows, list) or not rows
                 or not all(isinstance(r, int) and not isinstance(r, bool) and r >= 2
@@ -335,6 +346,9 @@ def run_replication(params: Any, policies: Any, households: int, seed: Any, end:
 
     model = PovertyModel(params, n_households=households, seed=seed, end=end, policies=policies)
     extra: dict[tuple[str, str], float] = {}
+    before = model.start_before_remap or {}
+    for name, key in BEFORE_REMAP_INDICATORS.items():
+        extra[(name, model.paths.label(0))] = float(before.get(key, float("nan")))
     while model.t < model.paths.n_steps:
         model.step()
         label = model.paths.label(model.t)

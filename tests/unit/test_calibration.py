@@ -199,3 +199,35 @@ def test_the_shipped_posterior_if_any_validates():
     info = json.loads((ROOT / "calibration" / "posterior.json").read_text())
     assert info["targets_sha256"] == cal.sha256(cal.TARGETS_FILE)
     assert info["priors_sha256"] == cal.sha256(cal.PRIORS_FILE)
+
+
+def test_the_start_before_the_remap_is_an_indicator_the_calibration_reads():
+    """``*_before_remap`` targets read the model's own start (``start_before_remap``)."""
+    from simulation.model import PovertyModel
+
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    seed = np.random.SeedSequence(2, spawn_key=(0,))
+    _, _, extra = cal.run_replication(base.params, base.policy_specs(), 1_000, seed, "2021-04",
+                                      {"2021-03"})
+    model = PovertyModel(base.params, n_households=1_000, seed=seed, end="2021-04",
+                         policies=base.policy_specs())
+    assert set(cal.BEFORE_REMAP_INDICATORS) <= set(cal.EXTRA_INDICATORS)
+    for name, key in cal.BEFORE_REMAP_INDICATORS.items():
+        assert extra[(name, "2021-03")] == model.start_before_remap[key]
+    # The remap moves the start: the recorded extreme rate is not the pinned one.
+    assert extra[("extreme_poverty_rate_before_remap", "2021-03")] != pytest.approx(
+        float(model.recorder.as_dict()["extreme_poverty_rate"][0]), abs=1e-9)
+
+
+def test_the_start_experiments_files_load_and_its_posterior_validates():
+    """calibration/experiments/start_before_remap: its targets, priors and posterior agree."""
+    folder = ROOT / "calibration" / "experiments" / "start_before_remap"
+    targets = cal.load_targets(folder / "calibration_targets.yaml")
+    assert {t.indicator for t in targets} >= {"extreme_poverty_rate_before_remap",
+                                              "poverty_rate_before_remap"}
+    post = cal.load_posterior(folder / "posterior.csv", folder / "priors.yaml")
+    assert "households.consumption.expectation_adjustment_rate" in post.paths
+    info = json.loads((folder / "posterior.json").read_text())
+    assert info["targets_sha256"] == cal.sha256(folder / "calibration_targets.yaml")
+    assert info["priors_sha256"] == cal.sha256(folder / "priors.yaml")
+    assert info["posterior_sha256"] == cal.sha256(folder / "posterior.csv")
