@@ -40,6 +40,8 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from simulation.macro import START_MONTH
@@ -54,7 +56,27 @@ from simulation.streams import Streams
 PMT_FIT_HOUSEHOLDS = 20_000
 
 
-def pmt_characteristics(hh, workers: WorkerState | None = None) -> list[np.ndarray]:
+class PMTColumns(Sequence):
+    """The PMT's regressors as a sequence of float64 columns, each made when it is read.
+
+    A column is computed from the household (and worker) arrays each time it is indexed, so a
+    caller that reads the columns one at a time holds one of them, not the whole design (at
+    1,000,000 households about 8 MB against some 120 MB); reading one twice gives the same bits.
+    """
+
+    def __init__(self, makers: list):
+        self._makers = makers
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [m() for m in self._makers[j]]
+        return self._makers[j]()
+
+
+def pmt_characteristics(hh, workers: WorkerState | None = None) -> PMTColumns:
     """The PMT's regressors per household (float64 columns; the first is the constant).
 
     Household size (log), the adults' share, urban residence, the head's schooling (one dummy per
@@ -62,28 +84,34 @@ def pmt_characteristics(hh, workers: WorkerState | None = None) -> list[np.ndarr
     employee, casual employee, own account, unpaid family, unemployed), and log(1 + Rp per person)
     of assets (long-term savings; the liquid buffer, which moves with each month's income and
     transfers, is not an asset a PMT enumerator sees) and of other income. Fields a household record
-    lacks (a test's minimal record) are left out.
+    lacks (a test's minimal record) are left out. The columns are made as they are read
+    (:class:`PMTColumns`).
     """
-    size = np.asarray(hh.size, dtype=np.float64)
-    cols = [np.ones(len(size)), np.log(size)]
+    n = len(hh.size)
+
+    def size() -> np.ndarray:
+        return np.asarray(hh.size, dtype=np.float64)
+
+    makers = [lambda: np.ones(n), lambda: np.log(size())]
     if hasattr(hh, "n_adults"):
-        cols.append(np.asarray(hh.n_adults, dtype=np.float64) / size)
+        makers.append(lambda: np.asarray(hh.n_adults, dtype=np.float64) / size())
     if hasattr(hh, "is_urban"):
-        cols.append(np.asarray(hh.is_urban, dtype=np.float64))
+        makers.append(lambda: np.asarray(hh.is_urban, dtype=np.float64))
     if hasattr(hh, "education"):
-        ed = np.asarray(hh.education)
-        cols += [(ed == k).astype(np.float64) for k in range(1, int(ed.max(initial=0)) + 1)]
+        top = int(np.asarray(hh.education).max(initial=0))
+        makers += [lambda k=k: (np.asarray(hh.education) == k).astype(np.float64)
+                   for k in range(1, top + 1)]
     if workers is not None and workers.n:
-        for k in range(len(STATUS_NAMES)):
-            cols.append(np.bincount(workers.household, weights=(workers.status == k),
-                                    minlength=len(size)) / size)
+        makers += [lambda k=k: np.bincount(workers.household, weights=(workers.status == k),
+                                           minlength=n) / size()
+                   for k in range(len(STATUS_NAMES))]
     if hasattr(hh, "wealth"):  # long-term savings: the assets a PMT sees, not the cash buffer
-        assets = np.maximum(np.asarray(hh.wealth, dtype=np.float64), 0.0)
-        cols.append(np.log1p(assets / size))
+        makers.append(lambda: np.log1p(np.maximum(np.asarray(hh.wealth, dtype=np.float64), 0.0)
+                                       / size()))
     if hasattr(hh, "other_income"):
-        cols.append(np.log1p(np.maximum(np.asarray(hh.other_income, dtype=np.float64), 0.0)
-                            / size))
-    return cols
+        makers.append(lambda: np.log1p(np.maximum(np.asarray(hh.other_income, dtype=np.float64),
+                                                  0.0) / size()))
+    return PMTColumns(makers)
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
@@ -114,9 +142,12 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     return x
 
 
-def pmt_prediction(cols: list[np.ndarray], y: np.ndarray, w: np.ndarray,
+def pmt_prediction(cols: Sequence[np.ndarray], y: np.ndarray, w: np.ndarray,
                    fit: np.ndarray) -> np.ndarray:
     """The PMT's predicted ``y``: weighted least squares of ``y`` on ``cols`` over ``fit``.
+
+    Reads ``cols`` twice, one column at a time: for the fit subsample, then for the prediction
+    (a :class:`PMTColumns` makes each column again, so only one is held at a time).
 
     Args:
         cols: Regressors (the first the constant), one value per household.

@@ -126,3 +126,33 @@ def test_pmt_characteristics_of_a_model(model):
     cols = pmt_characteristics(model.households, model.workers)
     assert all(c.shape == (model.households.n,) and np.isfinite(c).all() for c in cols)
     assert (cols[0] == 1).all() and len(cols) >= 12
+
+
+def test_pmt_columns_are_made_when_read_and_the_same_each_time(model):
+    """The lazy design gives the bits of the columns held at once, holding one at a time."""
+    import tracemalloc
+
+    hh, workers = model.households, model.workers
+    cols = pmt_characteristics(hh, workers)
+    held = [cols[j] for j in range(len(cols))]
+    again = list(cols)
+    assert len(held) == len(cols) >= 12
+    for a, b in zip(held, again, strict=True):
+        assert a.dtype == np.float64 and a.tobytes() == b.tobytes()
+    assert [c.tobytes() for c in cols[1:3]] == [held[1].tobytes(), held[2].tobytes()]
+    y = np.log(np.maximum(hh.measured / hh.size, 1.0)).astype(np.float64)
+    w = np.asarray(hh.size, dtype=np.float64)
+    fit = np.arange(0, hh.n, 3)
+    lazy = pmt_prediction(cols, y, w, fit)
+    assert lazy.tobytes() == pmt_prediction(held, y, w, fit).tobytes()
+    # One column at a time: the prediction's peak is a few columns (the prediction, the column
+    # being made and its temporaries, a bincount's worker-sized weights), not the whole design
+    # (the list held at once would be len(cols) >= 12 columns on top).
+    del held, again
+    small = np.arange(0, hh.n, 50)
+    tracemalloc.start()
+    pmt_prediction(pmt_characteristics(hh, workers), y, w, small)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    column = 8 * hh.n
+    assert peak < 8 * column, (peak / column, len(cols))
