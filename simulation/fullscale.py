@@ -58,6 +58,7 @@ import numpy as np
 from simulation import detmath, inputs
 from simulation.allocator import on_worker
 from simulation.errors import InputError
+from simulation.initial_state import BEFORE_REMAP
 from simulation.measures import INDICATOR_NAMES, gini
 from simulation.parameter_set import ParameterSet, baseline_parameters
 
@@ -202,6 +203,10 @@ def run_block(params: ParameterSet, n_households: int, seed: np.random.SeedSeque
     out["share"] = share
     out["seconds_build"], out["seconds_run"] = t1 - t0, t2 - t1
     out["peak_rss_mb"] = peak_rss_mb()
+    # The block's own start before the burn-in's final remap (a base's, for a block from one).
+    before = model.start_before_remap or {}
+    for key in BEFORE_REMAP:
+        out[f"before_remap_{key}"] = float(before.get(key, float("nan")))
     return out
 
 
@@ -645,6 +650,10 @@ def _run_blocks(params: ParameterSet, policies: list, total: int, sizes: list[in
         "block_run_seconds": [float(b["seconds_run"]) for b in ordered],
         "block_peak_rss_mb": [float(b["peak_rss_mb"]) for b in ordered],
         "block_from_base": [bool(b.get("from_base", False)) for b in ordered],
+        # Each block's own March-2021 cross-section before the remap (NaN for blocks saved by an
+        # older version): how much the remap does (README, known limits).
+        "block_before_remap": [{k: float(b.get(f"before_remap_{k}", float("nan")))
+                                for k in BEFORE_REMAP} for b in ordered],
         "spending": {str(k): np.sum([float(b["share"]) * b["spending"][j] for b in ordered],
                                     axis=0)
                      for j, k in enumerate(ordered[0]["spending_labels"])},
@@ -814,6 +823,7 @@ def _main(args: argparse.Namespace) -> int:
         "processes": res["processes"], "scheduler": res["scheduler"],
         "bases": min(bases, len(res["blocks"])),
         "block_from_base": res["block_from_base"],
+        "block_before_remap": res["block_before_remap"],
         # This invocation: blocks found in --out (a resumed run) are not timed again.
         "wall_seconds": time.perf_counter() - t0,
         "households_run_now": res["households_run_now"],

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from simulation.model import PovertyModel
 
 BURN_IN_DRAW_OFFSET = 1_000_000  # stream months of the burn-in, apart from the run's months
+#: The measures of :func:`cross_section` (``PovertyModel.start_before_remap``'s keys).
+BEFORE_REMAP = ("extreme_p0", "extreme_p1", "national_p0", "national_p1", "gini")
 
 
 def burn_in_months(params: ParameterSet) -> int:

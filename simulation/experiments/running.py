@@ -29,16 +29,13 @@ from simulation.experiments.settings import (
     check_settings,
     n_months,
 )
-from simulation.initial_state import burn_in_months
+from simulation.initial_state import BEFORE_REMAP, burn_in_months
 from simulation.measures import INDICATOR_NAMES
 from simulation.model import run_model
 from simulation.posterior import Posterior, replication_rows, with_draw
 from simulation.results import RunResult
 from simulation.scenarios import Scenario
 from simulation.streams import replication_seeds
-
-#: The measures of the start before the burn-in's remap kept per job (``before_remap_*``).
-BEFORE_REMAP = ("extreme_p0", "extreme_p1", "national_p0", "national_p1", "gini")
 
 
 @dataclass

@@ -220,3 +220,16 @@ def test_a_clone_with_its_bases_seed_is_its_base(tmp_path):
     assert np.array_equal(own["hist_persons"], same["hist_persons"])
     assert np.array_equal(other["persons"][:1], own["persons"][:1])
     assert not np.array_equal(other["poor_persons"], own["poor_persons"])
+
+
+def test_each_block_records_its_own_start_before_the_remap(from_bases):
+    """``block_before_remap``: a built block's own start; a block from a base has the base's."""
+    built, cloned, _ = from_bases
+    assert len(built["block_before_remap"]) == 3
+    for rec in built["block_before_remap"] + cloned["block_before_remap"]:
+        assert set(rec) == {"extreme_p0", "extreme_p1", "national_p0", "national_p1", "gini"}
+        assert all(np.isfinite(v) and v >= 0 for v in rec.values())
+    # Blocks started from block 0's burned-in model share its start; built blocks differ.
+    assert cloned["block_before_remap"][1] == cloned["block_before_remap"][0]
+    assert cloned["block_before_remap"][0] == built["block_before_remap"][0]
+    assert built["block_before_remap"][1] != built["block_before_remap"][0]

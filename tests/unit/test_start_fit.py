@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import simulation.initial_state as ist
-from simulation.experiments.running import BEFORE_REMAP, run_experiment
+from simulation.experiments.running import run_experiment
+from simulation.initial_state import BEFORE_REMAP
 from simulation.model import PovertyModel
 from simulation.parameter_set import baseline_parameters
 from simulation.scenarios import load_scenario
