@@ -364,9 +364,11 @@ def unit_kth_nb(values, sizes, k):  # pragma: no cover - compiled
 
     A weighted quickselect: three-way partitions of a copy around a median-of-three pivot,
     keeping the side whose cumulative sizes hold position ``k``; small ranges are sorted by
-    insertion and walked. Returns ``(status, value)``: status 0 if selected; 1 with a NaN among
-    ``values``, 2 with a negative size or ``k`` outside ``[0, sizes.sum())`` (nothing is
-    selected: the caller takes numpy's path, which sorts NaN last and raises on the others).
+    insertion and walked. Returns ``(status, value)``: status 0 if selected. Otherwise nothing
+    is selected and the caller takes numpy's path, which sorts NaN last and raises on bad
+    input: 1 with a NaN among ``values``, 2 with a negative size or ``k`` outside
+    ``[0, sizes.sum())``, 3 after 100 partitions (an order that defeats the pivot; about
+    2 log2 n are expected).
     """
     n = values.size
     v = np.empty(n, values.dtype)
@@ -385,7 +387,11 @@ def unit_kth_nb(values, sizes, k):  # pragma: no cover - compiled
         return 2, values[0]
     lo = 0
     hi = n
+    rounds = 0
     while hi - lo > 24:
+        rounds += 1
+        if rounds > 100:  # a pathological order (expected rounds ~ 2 log2 n): numpy's path
+            return 3, values[0]
         a, b, c = v[lo], v[(lo + hi) // 2], v[hi - 1]
         if a > b:
             a, b = b, a

@@ -340,6 +340,6 @@ def unit_kth(values: np.ndarray, sizes: np.ndarray, k: int):
         return unit_kth_np(values, sizes, k)
     status, value = kern.unit_kth_nb(np.ascontiguousarray(values),
                                      np.ascontiguousarray(sizes), int(k))
-    if status:  # NaN, a negative size or k out of range: numpy's result, or its error
+    if status:  # NaN, a negative size, k out of range or a bad order: numpy's result or error
         return unit_kth_np(values, sizes, k)
     return values.dtype.type(value)
